@@ -1,0 +1,230 @@
+#include "bindings/cli/eval_command.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bindings/cli/json_writer.h"
+#include "probes/csv_reader.h"
+
+namespace sla {
+namespace cli {
+
+const std::vector<absl::Duration>& StandardBurnWindows() {
+  static const auto* const windows = new std::vector<absl::Duration>{
+      absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
+      absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
+  return *windows;
+}
+
+absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
+                                       const std::string& window,
+                                       absl::Time at) {
+  absl::StatusOr<Target> target = Target::FromPercent(target_percent);
+  if (!target.ok()) return target.status();
+  absl::StatusOr<Window> w = Window::Parse(window);
+  if (!w.ok()) return w.status();
+  EvalReport report;
+  report.at = at;
+  report.window = w->Resolve(at);
+  report.window_text = w->ToString();
+  report.target = target->fraction();
+  for (const std::string& service : engine.Services()) {
+    absl::StatusOr<std::vector<SliId>> ids = engine.ServiceSlis(service);
+    if (!ids.ok()) return ids.status();
+    for (SliId id : *ids) {
+      absl::StatusOr<SliSpec> spec = engine.GetSli(id);
+      if (!spec.ok()) return spec.status();
+      if (spec->kind != SliKind::kProbeSuccess) continue;
+      absl::StatusOr<Counts> c = engine.Query(id, report.window);
+      if (!c.ok()) return c.status();
+      report.series.push_back(SeriesEval{service, spec->name, *c});
+    }
+    ObjectiveSpec slo;
+    slo.service = service;
+    slo.name = "eval";
+    slo.target_percent = target_percent;
+    slo.window = window;
+    absl::StatusOr<ObjectiveId> oid = engine.FindObjective(service, "eval");
+    if (!oid.ok()) oid = engine.AddObjective(slo);
+    if (!oid.ok()) return oid.status();
+    absl::StatusOr<ObjectiveStatus> st = engine.Evaluate(*oid, at);
+    if (!st.ok()) return st.status();
+    absl::StatusOr<BurnRates> burn =
+        engine.BurnRatesAt(*oid, at, StandardBurnWindows());
+    if (!burn.ok()) return burn.status();
+    report.services.push_back(
+        ServiceEval{service, st->budget, std::move(burn->rates)});
+  }
+  return report;
+}
+
+std::string RenderEvalJson(const EvalReport& report) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("at");
+  w.String(TimeToString(report.at));
+  w.Key("window");
+  w.String(report.window_text);
+  w.Key("from");
+  w.String(TimeToString(report.window.from));
+  w.Key("to");
+  w.String(TimeToString(report.window.to));
+  w.Key("target");
+  w.Number(report.target);
+  w.Key("series");
+  w.BeginArray();
+  for (const SeriesEval& s : report.series) {
+    w.BeginObject();
+    w.Key("service");
+    w.String(s.service);
+    w.Key("probe");
+    w.String(s.probe);
+    w.Key("good");
+    w.Int(s.counts.good);
+    w.Key("total");
+    w.Int(s.counts.total);
+    w.Key("availability");
+    if (s.counts.total == 0) {
+      w.Null();
+    } else {
+      w.Number(s.counts.ratio());
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("services");
+  w.BeginArray();
+  const std::vector<absl::Duration>& windows = StandardBurnWindows();
+  for (const ServiceEval& s : report.services) {
+    w.BeginObject();
+    w.Key("service");
+    w.String(s.service);
+    w.Key("good");
+    w.Int(s.budget.good);
+    w.Key("total");
+    w.Int(s.budget.total);
+    w.Key("availability");
+    if (s.budget.total == 0) {
+      w.Null();
+    } else {
+      w.Number(s.budget.availability);
+    }
+    w.Key("error_budget");
+    w.BeginObject();
+    w.Key("allowed_bad");
+    w.Number(s.budget.allowed_bad);
+    w.Key("bad");
+    w.Int(s.budget.bad);
+    w.Key("consumed");
+    w.Number(s.budget.consumed);
+    w.Key("remaining");
+    w.Number(s.budget.remaining);
+    w.EndObject();
+    w.Key("burn_rates");
+    w.BeginObject();
+    for (size_t i = 0; i < windows.size(); ++i) {
+      w.Key(DurationToString(windows[i]));
+      w.Number(s.burn_rates[i]);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.str() + "\n";
+}
+
+std::string RenderEvalTable(const EvalReport& report) {
+  std::string out = absl::StrFormat(
+      "window %s [%s, %s)  target %s%%\n\n", report.window_text,
+      TimeToString(report.window.from), TimeToString(report.window.to),
+      FormatDouble(report.target * 100));
+  absl::StrAppendFormat(&out, "%-16s %10s %10s %13s %10s", "service", "bad",
+                        "total", "availability", "budget");
+  for (absl::Duration d : StandardBurnWindows()) {
+    absl::StrAppendFormat(&out, " %7s",
+                          absl::StrCat("burn", DurationToString(d)));
+  }
+  out += "\n";
+  for (const ServiceEval& s : report.services) {
+    const std::string avail =
+        s.budget.total == 0
+            ? std::string("-")
+            : absl::StrFormat("%.5f%%", s.budget.availability * 100);
+    absl::StrAppendFormat(&out, "%-16s %10d %10d %13s %9.1f%%", s.service,
+                          s.budget.bad, s.budget.total, avail,
+                          s.budget.remaining * 100);
+    for (double r : s.burn_rates) absl::StrAppendFormat(&out, " %7.2f", r);
+    out += "\n";
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RunEval(const EvalOptions& options) {
+  if (options.format != "json" && options.format != "table") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format: '", options.format, "' is not one of json, table"));
+  }
+  absl::StatusOr<Target> target = Target::FromPercent(options.target_percent);
+  if (!target.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--target: ", target.status().message()));
+  }
+  absl::StatusOr<Window> window = Window::Parse(options.window);
+  if (!window.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--window: ", window.status().message()));
+  }
+  absl::StatusOr<absl::Time> at = ParseTimestamp(options.at);
+  if (!at.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--at: ", at.status().message()));
+  }
+  absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(options.data);
+  if (!table.ok()) return table.status();
+
+  // Keep every row of the file: retention spans the data (and at least the
+  // window and the longest burn window), so nothing is dropped as too old.
+  int64_t min_ms = INT64_MAX;
+  int64_t max_ms = INT64_MIN;
+  for (const ProbeResult& r : table->rows) {
+    min_ms = std::min(min_ms, r.unix_ms);
+    max_ms = std::max(max_ms, r.unix_ms);
+  }
+  EngineOptions engine_options;
+  absl::Duration span = table->rows.empty()
+                            ? absl::ZeroDuration()
+                            : absl::Milliseconds(max_ms - min_ms);
+  engine_options.retention =
+      std::max({engine_options.retention,
+                absl::Ceil(span, absl::Minutes(1)) + absl::Minutes(2)});
+  Engine engine(engine_options);
+  if (absl::StatusOr<std::vector<SliId>> ids =
+          probes::BindProbeTable(engine, *table);
+      !ids.ok()) {
+    return ids.status();
+  }
+  constexpr size_t kBatch = 1 << 16;
+  for (size_t i = 0; i < table->rows.size(); i += kBatch) {
+    const size_t n = std::min(kBatch, table->rows.size() - i);
+    absl::Status s =
+        engine.Ingest(absl::MakeConstSpan(table->rows.data() + i, n));
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat(options.data, ": data row ",
+                                                 i + 1, "+: ", s.message()));
+    }
+  }
+  absl::StatusOr<EvalReport> report =
+      EvaluateAll(engine, options.target_percent, options.window, *at);
+  if (!report.ok()) return report.status();
+  return options.format == "json" ? RenderEvalJson(*report)
+                                  : RenderEvalTable(*report);
+}
+
+}  // namespace cli
+}  // namespace sla

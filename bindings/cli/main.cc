@@ -1,0 +1,179 @@
+// slakit: the command-line front end of the slakit engine.
+//
+//   slakit demo                         sample PaaS application, 30 days
+//   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
+//   slakit generate --preset default --out workload.csv
+//
+// Exit status: 0 success, 2 bad input or usage, 1 internal error.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "bindings/cli/demo_command.h"
+#include "bindings/cli/eval_command.h"
+#include "probes/synthetic.h"
+
+namespace {
+
+int ExitCode(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kOk:
+      return 0;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+int Report(const absl::StatusOr<std::string>& out) {
+  if (!out.ok()) {
+    std::cerr << "slakit: " << out.status().message() << "\n";
+    return ExitCode(out.status());
+  }
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+struct GenerateOptions {
+  std::string preset = "default";
+  std::string out;
+  int services = 0;
+  int probes = 0;
+  int days = 0;
+  int interval_s = 0;
+  int64_t seed = -1;
+  bool no_tail = false;
+};
+
+absl::StatusOr<std::string> RunGenerate(const GenerateOptions& g) {
+  absl::StatusOr<sla::probes::WorkloadOptions> w =
+      sla::probes::WorkloadPreset(g.preset);
+  if (!w.ok()) return w.status();
+  if (g.services > 0) w->services = g.services;
+  if (g.probes > 0) w->probes_per_service = g.probes;
+  if (g.days > 0) w->days = g.days;
+  if (g.interval_s > 0) w->interval_s = g.interval_s;
+  if (g.seed >= 0) w->seed = static_cast<uint64_t>(g.seed);
+  if (g.no_tail) w->tail_incident = false;
+  if (absl::Status s = sla::probes::ValidateWorkloadOptions(*w); !s.ok()) {
+    return s;
+  }
+  const std::string tmp = g.out + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write '", tmp, "': ", std::strerror(errno)));
+  }
+  absl::StatusOr<sla::probes::WorkloadSummary> summary =
+      sla::probes::WriteWorkloadCsv(*w, f);
+  const bool closed = std::fclose(f) == 0;
+  if (!summary.ok() || !closed) {
+    std::remove(tmp.c_str());
+    if (!summary.ok()) return summary.status();
+    return absl::DataLossError(absl::StrCat("cannot close '", tmp, "'"));
+  }
+  if (std::rename(tmp.c_str(), g.out.c_str()) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot rename to '", g.out, "': ", std::strerror(errno)));
+  }
+  return absl::StrCat("wrote ", g.out, ": ", summary->rows, " results, ",
+                      summary->failures, " failed, evaluate at ",
+                      sla::TimeToString(absl::FromUnixMillis(summary->end_ms)),
+                      " (", summary->end_ms, ")\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "slakit: SLA compliance and PaaS health.\n"
+      "Exact availability, error budgets and burn rates from probe results."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "slakit 0.1.0");
+
+  sla::cli::DemoOptions demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo",
+      "Evaluate a sample PaaS application (an online shop: web app, SQL "
+      "database, queue, IoT hub, functions) on generated probe data: "
+      "availability, error budget and burn rates per service.");
+  demo_cmd->add_option("--days", demo.days, "Days of generated data (= window)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
+  demo_cmd->add_option("--seed", demo.seed, "Generator seed")
+      ->capture_default_str();
+  demo_cmd->add_option("--format", demo.format, "table or json")
+      ->capture_default_str();
+
+  sla::cli::EvalOptions eval;
+  CLI::App* eval_cmd = app.add_subcommand(
+      "eval",
+      "Availability, error budget and burn rates (5m 30m 1h 2h 6h 1d 3d) of "
+      "every probe and service in a CSV (timestamp_ms,service,probe,ok,"
+      "latency_ms) over the half-open window [at - window, at).");
+  eval_cmd->add_option("--data", eval.data, "CSV file of probe results")
+      ->required();
+  eval_cmd
+      ->add_option("--target", eval.target_percent,
+                   "Objective in percent, e.g. 99.9")
+      ->capture_default_str();
+  eval_cmd
+      ->add_option("--window", eval.window,
+                   "Rolling window (30d, 28d, 1h) or calendar period "
+                   "(month, week@Europe/Paris)")
+      ->capture_default_str();
+  eval_cmd
+      ->add_option("--at", eval.at,
+                   "Evaluation time: RFC 3339 (2024-01-31T00:00:00Z) or "
+                   "epoch milliseconds")
+      ->required();
+  eval_cmd->add_option("--format", eval.format, "table or json")
+      ->capture_default_str();
+
+  GenerateOptions gen;
+  CLI::App* gen_cmd = app.add_subcommand(
+      "generate",
+      "Write a deterministic synthetic probe workload CSV (presets tiny, "
+      "small, default = 50 services x 4 probes x 30 days at 60 s).");
+  gen_cmd->add_option("--preset", gen.preset, "tiny, small or default")
+      ->capture_default_str();
+  gen_cmd->add_option("--out", gen.out, "Output CSV path")->required();
+  gen_cmd->add_option("--services", gen.services, "Override: services");
+  gen_cmd->add_option("--probes-per-service", gen.probes,
+                      "Override: probes per service");
+  gen_cmd->add_option("--days", gen.days, "Override: days");
+  gen_cmd->add_option("--interval-s", gen.interval_s,
+                      "Override: probe interval in seconds");
+  gen_cmd->add_option("--seed", gen.seed, "Override: seed");
+  gen_cmd->add_flag("--no-tail-incident", gen.no_tail,
+                    "Do not add the incidents still running at the end");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
+  if (*eval_cmd) return Report(sla::cli::RunEval(eval));
+  if (*gen_cmd) {
+    absl::StatusOr<std::string> out = RunGenerate(gen);
+    if (!out.ok()) return Report(out);
+    std::cerr << *out;
+    return 0;
+  }
+  return 2;
+}

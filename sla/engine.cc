@@ -1,0 +1,707 @@
+#include "sla/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "sla/internal/minute_series.h"
+
+namespace sla {
+namespace {
+
+constexpr int64_t kMsPerMinute = 60'000;
+
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+std::string SliKey(absl::string_view service, absl::string_view name) {
+  return absl::StrCat(service, absl::string_view("\0", 1), name);
+}
+
+int64_t WholeMinutes(absl::Duration d) {
+  return absl::IDivDuration(d, absl::Minutes(1), &d);
+}
+
+bool IsWholeMinutes(absl::Duration d) {
+  return d > absl::ZeroDuration() && absl::Trunc(d, absl::Minutes(1)) == d;
+}
+
+}  // namespace
+
+struct Engine::SliEntry {
+  SliSpec spec;
+};
+
+struct Engine::ObjectiveEntry {
+  ObjectiveSpec spec;
+  Target target;
+  Window window;
+  std::vector<SliId> slis;
+  int64_t slice_minutes;
+  // slice_threshold as an exact fraction of 1e9.
+  int64_t slice_threshold_ppb;
+};
+
+struct Engine::Shard {
+  mutable absl::Mutex mu;
+  // Series of SLI id (shard index + slot * shards), by slot.
+  std::vector<internal::MinuteSeries> series ABSL_GUARDED_BY(mu);
+};
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)),
+      retention_minutes_(
+          std::max<int64_t>(1, WholeMinutes(options_.retention))),
+      newest_minute_(INT64_MIN) {
+  int n = 1;
+  while (n < options_.shards && n < 1024) n <<= 1;
+  shards_.reserve(n);
+  for (int i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>());
+  shard_mask_ = static_cast<uint32_t>(n - 1);
+}
+
+Engine::~Engine() = default;
+
+Engine::Shard& Engine::ShardOf(SliId id) const {
+  return *shards_[id & shard_mask_];
+}
+
+// ---------------------------------------------------------------- registry
+
+absl::StatusOr<SliId> Engine::AddSli(const SliSpec& spec) {
+  if (spec.service.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SLI '", spec.name, "': service name is empty"));
+  }
+  if (spec.name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SLI of service '", spec.service, "': name is empty"));
+  }
+  if (spec.kind == SliKind::kLatencyThreshold &&
+      !(std::isfinite(spec.latency_threshold_ms) &&
+        spec.latency_threshold_ms > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SLI '", spec.service, "/", spec.name, "': latency threshold ",
+        spec.latency_threshold_ms, " ms must be a positive number"));
+  }
+  absl::MutexLock lock(&registry_mu_);
+  std::string key = SliKey(spec.service, spec.name);
+  if (sli_by_key_.contains(key)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "SLI '", spec.service, "/", spec.name, "' is already declared"));
+  }
+  const SliId id = static_cast<SliId>(slis_.size());
+  slis_.push_back(std::make_unique<SliEntry>(SliEntry{spec}));
+  sli_by_key_.emplace(std::move(key), id);
+  Shard& shard = ShardOf(id);
+  absl::MutexLock shard_lock(&shard.mu);
+  const size_t slot = id / (shard_mask_ + 1);
+  if (shard.series.size() <= slot) shard.series.resize(slot + 1);
+  return id;
+}
+
+absl::StatusOr<SliId> Engine::FindSli(absl::string_view service,
+                                      absl::string_view name) const {
+  absl::ReaderMutexLock lock(&registry_mu_);
+  auto it = sli_by_key_.find(SliKey(service, name));
+  if (it == sli_by_key_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("SLI '", service, "/", name, "' is not declared"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<SliSpec> Engine::GetSli(SliId id) const {
+  absl::ReaderMutexLock lock(&registry_mu_);
+  if (id >= slis_.size()) {
+    return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
+  }
+  return slis_[id]->spec;
+}
+
+absl::StatusOr<std::vector<SliId>> Engine::ServiceSlis(
+    absl::string_view service) const {
+  std::vector<std::pair<std::string, SliId>> named;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (SliId id = 0; id < slis_.size(); ++id) {
+      if (slis_[id]->spec.service == service) {
+        named.emplace_back(slis_[id]->spec.name, id);
+      }
+    }
+  }
+  if (named.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("service '", service, "' has no SLIs"));
+  }
+  std::sort(named.begin(), named.end());
+  std::vector<SliId> ids;
+  ids.reserve(named.size());
+  for (const auto& [name, id] : named) ids.push_back(id);
+  return ids;
+}
+
+std::vector<std::string> Engine::Services() const {
+  std::vector<std::string> names;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (const auto& e : slis_) names.push_back(e->spec.service);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+absl::StatusOr<std::vector<SliId>> Engine::ResolveObjectiveSlis(
+    const ObjectiveSpec& spec) const {
+  std::vector<SliId> ids;
+  absl::ReaderMutexLock lock(&registry_mu_);
+  if (spec.slis.empty()) {
+    bool any = false;
+    for (SliId id = 0; id < slis_.size(); ++id) {
+      const SliSpec& s = slis_[id]->spec;
+      if (s.service != spec.service) continue;
+      any = true;
+      if (s.kind == SliKind::kProbeSuccess) ids.push_back(id);
+    }
+    if (!any) {
+      return absl::NotFoundError(absl::StrCat("objective '", spec.service, "/",
+                                              spec.name, "': service '",
+                                              spec.service, "' has no SLIs"));
+    }
+    if (ids.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "objective '", spec.service, "/", spec.name,
+          "': the service has no probe-success SLIs; name the SLIs"));
+    }
+    return ids;
+  }
+  for (const std::string& name : spec.slis) {
+    auto it = sli_by_key_.find(SliKey(spec.service, name));
+    if (it == sli_by_key_.end()) {
+      return absl::NotFoundError(absl::StrCat("objective '", spec.service, "/",
+                                              spec.name, "': SLI '", name,
+                                              "' is not declared"));
+    }
+    ids.push_back(it->second);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
+  const std::string where =
+      absl::StrCat("objective '", spec.service, "/", spec.name, "'");
+  if (spec.name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "objective of service '", spec.service, "': name is empty"));
+  }
+  absl::StatusOr<Target> target = Target::FromPercent(spec.target_percent);
+  if (!target.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", target.status().message()));
+  }
+  absl::StatusOr<Window> window = Window::Parse(spec.window);
+  if (!window.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", window.status().message()));
+  }
+  if (!IsWholeMinutes(spec.slice)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": slice ", absl::FormatDuration(spec.slice),
+                     " must be a positive whole number of minutes"));
+  }
+  if (!(spec.slice_threshold > 0 && spec.slice_threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": slice threshold ",
+                                                   spec.slice_threshold,
+                                                   " is not in (0, 1]"));
+  }
+  absl::StatusOr<std::vector<SliId>> slis = ResolveObjectiveSlis(spec);
+  if (!slis.ok()) return slis.status();
+
+  absl::MutexLock lock(&registry_mu_);
+  for (const auto& o : objectives_) {
+    if (o->spec.service == spec.service && o->spec.name == spec.name) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(where, " is already declared"));
+    }
+  }
+  const ObjectiveId id = static_cast<ObjectiveId>(objectives_.size());
+  objectives_.push_back(std::make_unique<ObjectiveEntry>(ObjectiveEntry{
+      spec, *target, *window, *std::move(slis), WholeMinutes(spec.slice),
+      std::llround(spec.slice_threshold * 1e9)}));
+  return id;
+}
+
+absl::StatusOr<ObjectiveSpec> Engine::GetObjective(ObjectiveId id) const {
+  absl::ReaderMutexLock lock(&registry_mu_);
+  if (id >= objectives_.size()) {
+    return absl::NotFoundError(
+        absl::StrCat("objective id ", id, " is unknown"));
+  }
+  return objectives_[id]->spec;
+}
+
+absl::StatusOr<ObjectiveId> Engine::FindObjective(
+    absl::string_view service, absl::string_view name) const {
+  absl::ReaderMutexLock lock(&registry_mu_);
+  for (ObjectiveId id = 0; id < objectives_.size(); ++id) {
+    const ObjectiveSpec& spec = objectives_[id]->spec;
+    if (spec.service == service && spec.name == name) return id;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("objective '", service, "/", name, "' is not declared"));
+}
+
+// ------------------------------------------------------------------ ingest
+
+absl::Time Engine::newest() const {
+  absl::MutexLock lock(&newest_mu_);
+  return newest_minute_ == INT64_MIN ? absl::InfinitePast()
+                                     : MinuteStart(newest_minute_);
+}
+
+absl::Time Engine::retention_horizon() const {
+  absl::MutexLock lock(&newest_mu_);
+  return newest_minute_ == INT64_MIN
+             ? absl::InfinitePast()
+             : MinuteStart(newest_minute_ - retention_minutes_ + 1);
+}
+
+absl::Status Engine::CheckTime(int64_t unix_ms, absl::Time now_limit,
+                               int64_t horizon_minute, size_t index) const {
+  const absl::Time t = absl::FromUnixMillis(unix_ms);
+  if (t > now_limit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record ", index, ": field 'time' ", TimeToString(t),
+                     " is in the future (now + tolerance is ",
+                     TimeToString(now_limit), ")"));
+  }
+  if (FloorDiv(unix_ms, kMsPerMinute) < horizon_minute) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "record ", index, ": field 'time' ", TimeToString(t),
+        " is older than the retention horizon ",
+        TimeToString(MinuteStart(horizon_minute)), " (retention ",
+        DurationToString(options_.retention), " before the newest result)"));
+  }
+  return absl::OkStatus();
+}
+
+void Engine::AdvanceNewest(int64_t newest_minute) {
+  int64_t previous;
+  {
+    absl::MutexLock lock(&newest_mu_);
+    previous = newest_minute_;
+    if (newest_minute <= previous) return;
+    newest_minute_ = newest_minute;
+  }
+  // Once per hour of data: seal hours an hour behind the newest minute and
+  // drop what left the retention.
+  if (previous != INT64_MIN &&
+      FloorDiv(previous, 60) == FloorDiv(newest_minute, 60)) {
+    return;
+  }
+  const int64_t horizon = newest_minute - retention_minutes_ + 1;
+  for (const auto& shard : shards_) {
+    absl::MutexLock lock(&shard->mu);
+    for (internal::MinuteSeries& s : shard->series) {
+      s.DropBefore(horizon);
+      s.Seal(newest_minute - 60);
+    }
+  }
+}
+
+namespace {
+
+// The SLI facts Ingest needs, copied out of the registry under its lock.
+struct SliFacts {
+  SliKind kind;
+  double threshold;
+};
+
+}  // namespace
+
+absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
+  if (results.empty()) return absl::OkStatus();
+  const absl::Time now_limit =
+      options_.clock->Now() + options_.future_tolerance;
+  int64_t batch_newest = INT64_MIN;
+  for (const ProbeResult& r : results) {
+    batch_newest = std::max(batch_newest, FloorDiv(r.unix_ms, kMsPerMinute));
+  }
+  int64_t horizon;
+  {
+    absl::MutexLock lock(&newest_mu_);
+    horizon = std::max(newest_minute_, batch_newest) - retention_minutes_ + 1;
+  }
+  // Validate everything before touching any series: all or nothing.
+  std::vector<uint8_t> good(results.size());
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (size_t i = 0; i < results.size(); ++i) {
+      const ProbeResult& r = results[i];
+      if (r.sli >= slis_.size()) {
+        return absl::NotFoundError(absl::StrCat(
+            "record ", i, ": field 'sli': id ", r.sli, " is not declared"));
+      }
+      const SliSpec& spec = slis_[r.sli]->spec;
+      if (spec.kind == SliKind::kEventRatio) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "record ", i, ": SLI '", spec.service, "/", spec.name,
+            "' is an event-ratio SLI; send event counts, not probe results"));
+      }
+      if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("record ", i, ": field 'latency_ms' of SLI '",
+                         spec.service, "/", spec.name, "' is ", r.latency_ms,
+                         "; it must be a finite number >= 0"));
+      }
+      absl::Status s = CheckTime(r.unix_ms, now_limit, horizon, i);
+      if (!s.ok()) return s;
+      good[i] = r.ok && (spec.kind == SliKind::kProbeSuccess ||
+                         r.latency_ms <= spec.latency_threshold_ms);
+    }
+  }
+  // Apply, shard by shard (a counting sort of the records by shard). A probe
+  // batch cannot fail past validation, so this is still all or nothing; a
+  // concurrent reader may see part of it, as it may see part of two batches.
+  const size_t nshards = shards_.size();
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(nshards));
+  if (nshards == 1) {
+    Shard& shard = *shards_[0];
+    absl::MutexLock lock(&shard.mu);
+    for (size_t i = 0; i < results.size(); ++i) {
+      shard.series[results[i].sli].Add(
+          FloorDiv(results[i].unix_ms, kMsPerMinute), good[i], 1);
+    }
+  } else {
+    std::vector<uint32_t> start(nshards + 1, 0);
+    for (const ProbeResult& r : results) ++start[(r.sli & shard_mask_) + 1];
+    for (size_t sh = 0; sh < nshards; ++sh) start[sh + 1] += start[sh];
+    std::vector<uint32_t> order(results.size());
+    std::vector<uint32_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < results.size(); ++i) {
+      order[next[results[i].sli & shard_mask_]++] = static_cast<uint32_t>(i);
+    }
+    for (size_t sh = 0; sh < nshards; ++sh) {
+      if (start[sh] == start[sh + 1]) continue;
+      Shard& shard = *shards_[sh];
+      absl::MutexLock lock(&shard.mu);
+      for (uint32_t k = start[sh]; k < start[sh + 1]; ++k) {
+        const ProbeResult& r = results[order[k]];
+        shard.series[r.sli >> bits].Add(FloorDiv(r.unix_ms, kMsPerMinute),
+                                        good[order[k]], 1);
+      }
+    }
+  }
+  AdvanceNewest(batch_newest);
+  return absl::OkStatus();
+}
+
+absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
+  if (events.empty()) return absl::OkStatus();
+  const absl::Time now_limit =
+      options_.clock->Now() + options_.future_tolerance;
+  int64_t batch_newest = INT64_MIN;
+  for (const EventCount& e : events) {
+    batch_newest = std::max(batch_newest, FloorDiv(e.unix_ms, kMsPerMinute));
+  }
+  int64_t horizon;
+  {
+    absl::MutexLock lock(&newest_mu_);
+    horizon = std::max(newest_minute_, batch_newest) - retention_minutes_ + 1;
+  }
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (size_t i = 0; i < events.size(); ++i) {
+      const EventCount& e = events[i];
+      if (e.sli >= slis_.size()) {
+        return absl::NotFoundError(absl::StrCat(
+            "record ", i, ": field 'sli': id ", e.sli, " is not declared"));
+      }
+      const SliSpec& spec = slis_[e.sli]->spec;
+      const std::string where = absl::StrCat(
+          "record ", i, " (SLI '", spec.service, "/", spec.name, "')");
+      if (spec.kind != SliKind::kEventRatio) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": not an event-ratio SLI; send probe results"));
+      }
+      if (e.total < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": field 'total' is negative (", e.total, ")"));
+      }
+      if (e.good < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": field 'good' is negative (", e.good, ")"));
+      }
+      if (e.good > e.total) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": field 'good' (", e.good,
+                         ") is greater than field 'total' (", e.total, ")"));
+      }
+      absl::Status s = CheckTime(e.unix_ms, now_limit, horizon, i);
+      if (!s.ok()) return s;
+    }
+  }
+  // Counts can be large: check every minute's headroom, with the batch's own
+  // additions, while holding all shards, then apply.
+  for (const auto& shard : shards_) shard->mu.Lock();
+  auto unlock_all = absl::MakeCleanup([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (const auto& shard : shards_) shard->mu.Unlock();
+  });
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
+  absl::flat_hash_map<std::pair<SliId, int64_t>, uint64_t> added;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const EventCount& e = events[i];
+    const int64_t minute = FloorDiv(e.unix_ms, kMsPerMinute);
+    uint64_t& sum = added[{e.sli, minute}];
+    sum += static_cast<uint64_t>(e.total);
+    Shard& shard = ShardOf(e.sli);
+    shard.mu.AssertHeld();
+    if (sum > shard.series[e.sli >> bits].Headroom(minute)) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "record ", i, ": the minute ", TimeToString(MinuteStart(minute)),
+          " of SLI id ", e.sli, " would exceed ",
+          internal::MinuteSeries::kMaxMinuteCount, " events"));
+    }
+  }
+  for (const EventCount& e : events) {
+    Shard& shard = ShardOf(e.sli);
+    shard.mu.AssertHeld();
+    shard.series[e.sli >> bits].Add(FloorDiv(e.unix_ms, kMsPerMinute),
+                                    static_cast<uint32_t>(e.good),
+                                    static_cast<uint32_t>(e.total));
+  }
+  std::move(unlock_all).Invoke();
+  AdvanceNewest(batch_newest);
+  return absl::OkStatus();
+}
+
+// ----------------------------------------------------------------- queries
+
+Counts Engine::SumMinutes(absl::Span<const SliId> slis, int64_t from_minute,
+                          int64_t to_minute) const {
+  Counts c;
+  if (from_minute >= to_minute) return c;
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
+  for (SliId id : slis) {
+    Shard& shard = ShardOf(id);
+    absl::ReaderMutexLock lock(&shard.mu);
+    const internal::MinuteCounts m =
+        shard.series[id >> bits].Sum(from_minute, to_minute);
+    c.good += static_cast<int64_t>(m.good);
+    c.total += static_cast<int64_t>(m.total);
+  }
+  return c;
+}
+
+absl::StatusOr<Counts> Engine::Query(SliId sli,
+                                     const Interval& interval) const {
+  return QuerySum(absl::MakeConstSpan(&sli, 1), interval);
+}
+
+absl::StatusOr<Counts> Engine::QuerySum(absl::Span<const SliId> slis,
+                                        const Interval& interval) const {
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (SliId id : slis) {
+      if (id >= slis_.size()) {
+        return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
+      }
+    }
+  }
+  return SumMinutes(slis, MinuteOf(interval.from), MinuteOf(interval.to));
+}
+
+absl::StatusOr<std::vector<Counts>> Engine::QueryRange(
+    absl::Span<const SliId> slis, absl::Time from, absl::Duration step,
+    int n) const {
+  if (!IsWholeMinutes(step)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("step ", absl::FormatDuration(step),
+                     " must be a positive whole number of minutes"));
+  }
+  if (n < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("step count ", n, " is negative"));
+  }
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (SliId id : slis) {
+      if (id >= slis_.size()) {
+        return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
+      }
+    }
+  }
+  const int64_t start = MinuteOf(from);
+  const int64_t k = WholeMinutes(step);
+  std::vector<Counts> out;
+  out.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    out.push_back(SumMinutes(slis, start + i * k, start + (i + 1) * k));
+  }
+  return out;
+}
+
+void Engine::SliceCounts(absl::Span<const SliId> slis, int64_t from_minute,
+                         int64_t to_minute, const ObjectiveSpec& spec,
+                         int64_t* good_slices, int64_t* slices,
+                         double* ratio_sum) const {
+  *good_slices = 0;
+  *slices = 0;
+  *ratio_sum = 0;
+  if (from_minute >= to_minute) return;
+  const int64_t k = WholeMinutes(spec.slice);
+  const int64_t n = (to_minute - from_minute + k - 1) / k;
+  std::vector<internal::MinuteCounts> per_slice(static_cast<size_t>(n));
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
+  for (SliId id : slis) {
+    Shard& shard = ShardOf(id);
+    absl::ReaderMutexLock lock(&shard.mu);
+    shard.series[id >> bits].ForEachMinute(
+        from_minute, to_minute,
+        [&](int64_t minute, uint64_t good, uint64_t total) {
+          internal::MinuteCounts& c =
+              per_slice[static_cast<size_t>((minute - from_minute) / k)];
+          c.good += good;
+          c.total += total;
+        });
+  }
+  const absl::int128 threshold_ppb = std::llround(spec.slice_threshold * 1e9);
+  for (const internal::MinuteCounts& c : per_slice) {
+    if (c.total == 0) continue;  // no data: the slice is left out
+    ++*slices;
+    if (absl::int128(c.good) * 1'000'000'000 >=
+        absl::int128(c.total) * threshold_ppb) {
+      ++*good_slices;
+    }
+    *ratio_sum += static_cast<double>(c.good) / static_cast<double>(c.total);
+  }
+}
+
+namespace {
+
+// Budget numbers from a sum of slice ratios (RatioTimeslices).
+BudgetNumbers RatioBudget(int64_t slices, double ratio_sum,
+                          const Target& target) {
+  BudgetNumbers b;
+  b.total = slices;
+  if (slices == 0) return b;
+  b.availability = ratio_sum / static_cast<double>(slices);
+  const double slack = target.budget_fraction();
+  b.allowed_bad = slack * static_cast<double>(slices);
+  b.consumed = (1.0 - b.availability) / slack;
+  b.remaining = 1.0 - b.consumed;
+  return b;
+}
+
+}  // namespace
+
+absl::StatusOr<ObjectiveStatus> Engine::Evaluate(ObjectiveId id,
+                                                 absl::Time at) const {
+  const ObjectiveEntry* entry;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    if (id >= objectives_.size()) {
+      return absl::NotFoundError(
+          absl::StrCat("objective id ", id, " is unknown"));
+    }
+    entry = objectives_[id].get();  // entries are never removed or changed
+  }
+  ObjectiveStatus st;
+  st.id = id;
+  st.window = entry->window.Resolve(at);
+  st.method = entry->spec.method;
+  const int64_t from = MinuteOf(st.window.from);
+  const int64_t to = MinuteOf(st.window.to);
+  switch (entry->spec.method) {
+    case BudgetingMethod::kOccurrences:
+      st.budget =
+          ComputeBudget(SumMinutes(entry->slis, from, to), entry->target);
+      break;
+    case BudgetingMethod::kTimeslices:
+    case BudgetingMethod::kRatioTimeslices: {
+      int64_t good_slices, slices;
+      double ratio_sum;
+      SliceCounts(entry->slis, from, to, entry->spec, &good_slices, &slices,
+                  &ratio_sum);
+      st.budget =
+          entry->spec.method == BudgetingMethod::kTimeslices
+              ? ComputeBudget(Counts{good_slices, slices}, entry->target)
+              : RatioBudget(slices, ratio_sum, entry->target);
+      break;
+    }
+  }
+  return st;
+}
+
+absl::StatusOr<BurnRates> Engine::BurnRatesAt(
+    ObjectiveId id, absl::Time at,
+    absl::Span<const absl::Duration> windows) const {
+  const ObjectiveEntry* entry;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    if (id >= objectives_.size()) {
+      return absl::NotFoundError(
+          absl::StrCat("objective id ", id, " is unknown"));
+    }
+    entry = objectives_[id].get();
+  }
+  for (absl::Duration w : windows) {
+    if (!IsWholeMinutes(w)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("burn-rate window ", absl::FormatDuration(w),
+                       " must be a positive whole number of minutes"));
+    }
+  }
+  BurnRates out;
+  const int64_t to = MinuteOf(at);
+  for (absl::Duration w : windows) {
+    const int64_t from = to - WholeMinutes(w);
+    Counts c;
+    double rate = 0;
+    switch (entry->spec.method) {
+      case BudgetingMethod::kOccurrences:
+        c = SumMinutes(entry->slis, from, to);
+        rate = BurnRate(c, entry->target);
+        break;
+      case BudgetingMethod::kTimeslices:
+      case BudgetingMethod::kRatioTimeslices: {
+        double ratio_sum;
+        SliceCounts(entry->slis, from, to, entry->spec, &c.good, &c.total,
+                    &ratio_sum);
+        rate = entry->spec.method == BudgetingMethod::kTimeslices
+                   ? BurnRate(c, entry->target)
+                   : RatioBudget(c.total, ratio_sum, entry->target).consumed;
+        break;
+      }
+    }
+    out.rates.push_back(rate);
+    out.counts.push_back(c);
+  }
+  return out;
+}
+
+size_t Engine::MemoryUsage() const {
+  size_t bytes = 0;
+  for (const auto& shard : shards_) {
+    absl::ReaderMutexLock lock(&shard->mu);
+    for (const internal::MinuteSeries& s : shard->series) {
+      bytes += s.MemoryUsage();
+    }
+  }
+  return bytes;
+}
+
+}  // namespace sla

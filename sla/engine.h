@@ -1,0 +1,235 @@
+// sla/engine.h: the slakit engine. Series of per-minute counters, exact
+// availability over any window, error budgets and burn rates.
+//
+//   #include "sla/engine.h"
+//
+//   sla::Engine engine;                       // default options
+//   sla::SliId home = engine.AddSli({"web", "home"}).value();
+//   std::vector<sla::ProbeResult> batch = {
+//       {home, 1704067200000, true, 42.0},    // 2024-01-01T00:00:00Z, ok
+//       {home, 1704067260000, false, 10000},  // one minute later, failed
+//   };
+//   absl::Status s = engine.Ingest(batch);    // all or nothing
+//
+//   sla::ObjectiveSpec slo;
+//   slo.service = "web";
+//   slo.name = "availability";
+//   slo.target_percent = 99.9;
+//   slo.window = "30d";
+//   sla::ObjectiveId id = engine.AddObjective(slo).value();
+//   absl::Time at = absl::FromUnixSeconds(1704067200 + 86400);
+//   sla::ObjectiveStatus st = engine.Evaluate(id, at).value();
+//   // st.budget.good == 1, st.budget.total == 2, st.budget.remaining < 0
+//
+// Data model. Each SLI is one series of integer {good, total} counters per
+// minute. Results may arrive in any order as long as they are within the
+// retention (EngineOptions::retention, measured back from the newest result
+// the engine has accepted, never from the wall clock, so history can be
+// imported and evaluated). Minutes older than that are dropped from memory.
+//
+// Errors. Every call returns absl::Status or absl::StatusOr:
+//   InvalidArgument  bad spec or record (the message names the record index
+//                    and field), a result in the future beyond the clock
+//                    tolerance, an event-ratio count sent as a probe result;
+//   OutOfRange       a result older than the retention horizon;
+//   NotFound         unknown SLI, service or objective;
+//   AlreadyExists    an SLI or objective declared twice.
+// A batch is applied all or nothing: if any record is rejected, none is.
+//
+// Thread safety: Engine is thread-safe. Ingest and queries may run from any
+// number of threads; series are sharded, each shard behind its own
+// absl::Mutex, so ingest threads writing different SLIs rarely meet.
+// Declarations (AddSli, AddObjective) take a registry lock briefly.
+//
+// Engine has identity (it owns state and locks); it is neither copyable nor
+// movable.
+
+#ifndef SLA_ENGINE_H_
+#define SLA_ENGINE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "sla/clock.h"
+#include "sla/objective.h"
+#include "sla/window.h"
+
+namespace sla {
+
+namespace internal {
+class MinuteSeries;
+}  // namespace internal
+
+// Dense small integers handed out by AddSli / AddObjective; valid for the
+// engine that returned them.
+using SliId = uint32_t;
+using ObjectiveId = uint32_t;
+
+// One probe outcome for a kProbeSuccess or kLatencyThreshold SLI. Plain
+// integers on the hot path: time in milliseconds since the Unix epoch.
+struct ProbeResult {
+  SliId sli = 0;
+  int64_t unix_ms = 0;
+  bool ok = false;
+  double latency_ms = 0;  // finite, >= 0
+};
+
+// Counts pushed by an application for a kEventRatio SLI, all attributed to
+// the minute that contains unix_ms.
+struct EventCount {
+  SliId sli = 0;
+  int64_t unix_ms = 0;
+  int64_t good = 0;   // 0 <= good <= total
+  int64_t total = 0;  // >= 0
+};
+
+struct EngineOptions {
+  // How far back from the newest accepted result data is kept and accepted.
+  // Default 35 days: a calendar month plus late arrivals. Whole minutes.
+  absl::Duration retention = absl::Hours(24 * 35);
+  // Results stamped later than clock->Now() + future_tolerance are rejected
+  // (InvalidArgument): a probe cannot have run in the future. Default 5 min.
+  absl::Duration future_tolerance = absl::Minutes(5);
+  // Where "now" comes from; not owned, must outlive the engine. Default: the
+  // real clock.
+  Clock* clock = Clock::Real();
+  // Number of lock shards (rounded up to a power of two, at least 1).
+  int shards = 16;
+};
+
+// The budget of one objective over one resolved window.
+struct ObjectiveStatus {
+  ObjectiveId id = 0;
+  Interval window;  // the resolved [from, to)
+  BudgetingMethod method = BudgetingMethod::kOccurrences;
+  // Occurrences: events. Timeslices: slices (good slices, slices with data).
+  // RatioTimeslices: slices with data in `total`; `good` is unused (0) and
+  // the ratio sum is in budget.availability * total.
+  BudgetNumbers budget;
+};
+
+// Burn rates of an objective at one time over several look-back windows.
+struct BurnRates {
+  // Parallel to the `windows` argument of BurnRatesAt.
+  std::vector<double> rates;
+  std::vector<Counts> counts;  // the events (or slices) each rate came from
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = EngineOptions());
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- declarations ----
+
+  // Declares an SLI. InvalidArgument for an empty service or name, or a
+  // latency SLI without a positive threshold; AlreadyExists if declared.
+  absl::StatusOr<SliId> AddSli(const SliSpec& spec);
+  // The id of a declared SLI, or NotFound.
+  absl::StatusOr<SliId> FindSli(absl::string_view service,
+                                absl::string_view name) const;
+  // The spec of a declared SLI (copy), or NotFound.
+  absl::StatusOr<SliSpec> GetSli(SliId id) const;
+  // All SLIs of a service, sorted by name; NotFound for an unknown service.
+  absl::StatusOr<std::vector<SliId>> ServiceSlis(
+      absl::string_view service) const;
+  // All service names, sorted.
+  std::vector<std::string> Services() const;
+
+  // Declares an objective. InvalidArgument for a bad target, window, slice
+  // or an SLI list mixing nothing; NotFound for unknown service or SLI.
+  absl::StatusOr<ObjectiveId> AddObjective(const ObjectiveSpec& spec);
+  absl::StatusOr<ObjectiveSpec> GetObjective(ObjectiveId id) const;
+  // The id of a declared objective, or NotFound.
+  absl::StatusOr<ObjectiveId> FindObjective(absl::string_view service,
+                                            absl::string_view name) const;
+
+  // ---- ingest (all or nothing per call) ----
+
+  absl::Status Ingest(absl::Span<const ProbeResult> results);
+  absl::Status IngestEvents(absl::Span<const EventCount> events);
+
+  // The newest accepted result time (InfinitePast() before any).
+  absl::Time newest() const;
+  // Results before this are rejected with OutOfRange.
+  absl::Time retention_horizon() const;
+
+  // ---- queries (exact, half-open, minute resolution) ----
+
+  // Counts of one SLI in [interval.from, interval.to), bounds floored to the
+  // minute. NotFound for an unknown id. An empty interval gives {0, 0}.
+  absl::StatusOr<Counts> Query(SliId sli, const Interval& interval) const;
+  // Sum over several SLIs (the pooled ratio of a service's probes).
+  absl::StatusOr<Counts> QuerySum(absl::Span<const SliId> slis,
+                                  const Interval& interval) const;
+  // One Counts per step: [from + k*step, from + (k+1)*step) for k in
+  // [0, n). Step a positive whole number of minutes.
+  absl::StatusOr<std::vector<Counts>> QueryRange(absl::Span<const SliId> slis,
+                                                 absl::Time from,
+                                                 absl::Duration step,
+                                                 int n) const;
+
+  // Budget of an objective over its window resolved at `at`.
+  absl::StatusOr<ObjectiveStatus> Evaluate(ObjectiveId id, absl::Time at) const;
+  // Burn rate over [at - w, at) for each w (whole minutes), using the
+  // objective's budgeting method and target.
+  absl::StatusOr<BurnRates> BurnRatesAt(
+      ObjectiveId id, absl::Time at,
+      absl::Span<const absl::Duration> windows) const;
+
+  // Memory held by series data, in bytes (approximate, for benchmarks).
+  size_t MemoryUsage() const;
+
+ private:
+  struct Shard;
+  struct SliEntry;
+  struct ObjectiveEntry;
+
+  Shard& ShardOf(SliId id) const;
+  absl::Status CheckTime(int64_t unix_ms, absl::Time now_limit,
+                         int64_t horizon_minute, size_t index) const;
+  absl::StatusOr<std::vector<SliId>> ResolveObjectiveSlis(
+      const ObjectiveSpec& spec) const;
+  // Slice evaluation for the timeslice methods over [from, to) minutes.
+  void SliceCounts(absl::Span<const SliId> slis, int64_t from_minute,
+                   int64_t to_minute, const ObjectiveSpec& spec,
+                   int64_t* good_slices, int64_t* slices,
+                   double* ratio_sum) const;
+  Counts SumMinutes(absl::Span<const SliId> slis, int64_t from_minute,
+                    int64_t to_minute) const;
+  void AdvanceNewest(int64_t newest_minute);
+
+  const EngineOptions options_;
+  const int64_t retention_minutes_;
+
+  mutable absl::Mutex registry_mu_;
+  std::vector<std::unique_ptr<SliEntry>> slis_ ABSL_GUARDED_BY(registry_mu_);
+  absl::flat_hash_map<std::string, SliId> sli_by_key_
+      ABSL_GUARDED_BY(registry_mu_);
+  std::vector<std::unique_ptr<ObjectiveEntry>> objectives_
+      ABSL_GUARDED_BY(registry_mu_);
+
+  // Newest accepted minute; readers use it for retention checks.
+  mutable absl::Mutex newest_mu_;
+  int64_t newest_minute_ ABSL_GUARDED_BY(newest_mu_);
+
+  std::vector<std::unique_ptr<Shard>> shards_;
+  uint32_t shard_mask_ = 0;
+};
+
+}  // namespace sla
+
+#endif  // SLA_ENGINE_H_
