@@ -140,12 +140,8 @@ std::string RenderEvalJson(const EvalReport& report) {
 }
 
 std::string RenderEvalTable(const EvalReport& report) {
-  std::string out = absl::StrFormat(
-      "window %s [%s, %s)  target %s%%\n\n", report.window_text,
-      TimeToString(report.window.from), TimeToString(report.window.to),
-      FormatDouble(report.target * 100));
-  absl::StrAppendFormat(&out, "%-16s %10s %10s %13s %10s", "service", "bad",
-                        "total", "availability", "budget");
+  std::string out = absl::StrFormat("%-16s %10s %10s %13s %10s", "service",
+                                    "bad", "total", "availability", "budget");
   for (absl::Duration d : StandardBurnWindows()) {
     absl::StrAppendFormat(&out, " %7s",
                           absl::StrCat("burn", DurationToString(d)));
@@ -162,6 +158,10 @@ std::string RenderEvalTable(const EvalReport& report) {
     for (double r : s.burn_rates) absl::StrAppendFormat(&out, " %7.2f", r);
     out += "\n";
   }
+  absl::StrAppendFormat(&out, "\nwindow %s [%s, %s), target %s%%\n",
+                        report.window_text, TimeToString(report.window.from),
+                        TimeToString(report.window.to),
+                        FormatDouble(report.target * 100));
   return out;
 }
 
