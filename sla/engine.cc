@@ -107,6 +107,7 @@ absl::StatusOr<SliId> Engine::AddSli(const SliSpec& spec) {
   absl::MutexLock shard_lock(&shard.mu);
   const size_t slot = id / (shard_mask_ + 1);
   if (shard.series.size() <= slot) shard.series.resize(slot + 1);
+  sli_count_.store(id + 1, std::memory_order_release);
   return id;
 }
 
@@ -490,19 +491,39 @@ absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
 
 // ----------------------------------------------------------------- queries
 
-Counts Engine::SumMinutes(absl::Span<const SliId> slis, int64_t from_minute,
-                          int64_t to_minute) const {
-  Counts c;
-  if (from_minute >= to_minute) return c;
+absl::Status Engine::CheckSliIds(absl::Span<const SliId> slis) const {
+  const uint32_t n = sli_count_.load(std::memory_order_acquire);
+  for (SliId id : slis) {
+    if (id >= n) {
+      return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Engine::SumRanges(absl::Span<const SliId> slis,
+                       absl::Span<const std::pair<int64_t, int64_t>> ranges,
+                       Counts* out) const {
+  for (size_t k = 0; k < ranges.size(); ++k) out[k] = Counts{};
   const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
   for (SliId id : slis) {
     Shard& shard = ShardOf(id);
     absl::ReaderMutexLock lock(&shard.mu);
-    const internal::MinuteCounts m =
-        shard.series[id >> bits].Sum(from_minute, to_minute);
-    c.good += static_cast<int64_t>(m.good);
-    c.total += static_cast<int64_t>(m.total);
+    const internal::MinuteSeries& series = shard.series[id >> bits];
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      const internal::MinuteCounts m =
+          series.Sum(ranges[k].first, ranges[k].second);
+      out[k].good += static_cast<int64_t>(m.good);
+      out[k].total += static_cast<int64_t>(m.total);
+    }
   }
+}
+
+Counts Engine::SumMinutes(absl::Span<const SliId> slis, int64_t from_minute,
+                          int64_t to_minute) const {
+  Counts c;
+  const std::pair<int64_t, int64_t> range(from_minute, to_minute);
+  SumRanges(slis, absl::MakeConstSpan(&range, 1), &c);
   return c;
 }
 
@@ -513,14 +534,7 @@ absl::StatusOr<Counts> Engine::Query(SliId sli,
 
 absl::StatusOr<Counts> Engine::QuerySum(absl::Span<const SliId> slis,
                                         const Interval& interval) const {
-  {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    for (SliId id : slis) {
-      if (id >= slis_.size()) {
-        return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
-      }
-    }
-  }
+  if (absl::Status s = CheckSliIds(slis); !s.ok()) return s;
   return SumMinutes(slis, MinuteOf(interval.from), MinuteOf(interval.to));
 }
 
@@ -536,21 +550,16 @@ absl::StatusOr<std::vector<Counts>> Engine::QueryRange(
     return absl::InvalidArgumentError(
         absl::StrCat("step count ", n, " is negative"));
   }
-  {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    for (SliId id : slis) {
-      if (id >= slis_.size()) {
-        return absl::NotFoundError(absl::StrCat("SLI id ", id, " is unknown"));
-      }
-    }
-  }
+  if (absl::Status s = CheckSliIds(slis); !s.ok()) return s;
   const int64_t start = MinuteOf(from);
   const int64_t k = WholeMinutes(step);
-  std::vector<Counts> out;
-  out.reserve(n);
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  ranges.reserve(n);
   for (int i = 0; i < n; ++i) {
-    out.push_back(SumMinutes(slis, start + i * k, start + (i + 1) * k));
+    ranges.emplace_back(start + i * k, start + (i + 1) * k);
   }
+  std::vector<Counts> out(static_cast<size_t>(n));
+  SumRanges(slis, ranges, out.data());
   return out;
 }
 
@@ -667,27 +676,28 @@ absl::StatusOr<BurnRates> Engine::BurnRatesAt(
   }
   BurnRates out;
   const int64_t to = MinuteOf(at);
+  if (entry->spec.method == BudgetingMethod::kOccurrences) {
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    ranges.reserve(windows.size());
+    for (absl::Duration w : windows)
+      ranges.emplace_back(to - WholeMinutes(w), to);
+    out.counts.resize(windows.size());
+    SumRanges(entry->slis, ranges, out.counts.data());
+    for (const Counts& c : out.counts) {
+      out.rates.push_back(BurnRate(c, entry->target));
+    }
+    return out;
+  }
   for (absl::Duration w : windows) {
     const int64_t from = to - WholeMinutes(w);
     Counts c;
-    double rate = 0;
-    switch (entry->spec.method) {
-      case BudgetingMethod::kOccurrences:
-        c = SumMinutes(entry->slis, from, to);
-        rate = BurnRate(c, entry->target);
-        break;
-      case BudgetingMethod::kTimeslices:
-      case BudgetingMethod::kRatioTimeslices: {
-        double ratio_sum;
-        SliceCounts(entry->slis, from, to, entry->spec, &c.good, &c.total,
-                    &ratio_sum);
-        rate = entry->spec.method == BudgetingMethod::kTimeslices
-                   ? BurnRate(c, entry->target)
-                   : RatioBudget(c.total, ratio_sum, entry->target).consumed;
-        break;
-      }
-    }
-    out.rates.push_back(rate);
+    double ratio_sum;
+    SliceCounts(entry->slis, from, to, entry->spec, &c.good, &c.total,
+                &ratio_sum);
+    out.rates.push_back(
+        entry->spec.method == BudgetingMethod::kTimeslices
+            ? BurnRate(c, entry->target)
+            : RatioBudget(c.total, ratio_sum, entry->target).consumed);
     out.counts.push_back(c);
   }
   return out;

@@ -48,9 +48,11 @@
 #define SLA_ENGINE_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -210,6 +212,12 @@ class Engine {
                    double* ratio_sum) const;
   Counts SumMinutes(absl::Span<const SliId> slis, int64_t from_minute,
                     int64_t to_minute) const;
+  // out[k] = counts of `slis` over the minutes [ranges[k].first,
+  // ranges[k].second), taking each series' lock once.
+  void SumRanges(absl::Span<const SliId> slis,
+                 absl::Span<const std::pair<int64_t, int64_t>> ranges,
+                 Counts* out) const;
+  absl::Status CheckSliIds(absl::Span<const SliId> slis) const;
   void AdvanceNewest(int64_t newest_minute);
 
   const EngineOptions options_;
@@ -225,6 +233,9 @@ class Engine {
   // Newest accepted minute; readers use it for retention checks.
   mutable absl::Mutex newest_mu_;
   int64_t newest_minute_ ABSL_GUARDED_BY(newest_mu_);
+
+  // Number of declared SLIs; ids below it are valid (SLIs are never removed).
+  std::atomic<uint32_t> sli_count_{0};
 
   std::vector<std::unique_ptr<Shard>> shards_;
   uint32_t shard_mask_ = 0;

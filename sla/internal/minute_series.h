@@ -2,9 +2,10 @@
 // one SLI. Internal to the engine; not part of the public API.
 //
 // Layout. Counters are grouped by hour (60 minutes aligned to the epoch):
-//   - every hour keeps its sums (good, total) in two dense arrays, so a long
-//     window is a vectorisable sum over at most 24 x days entries plus the
-//     partial hours at its edges;
+//   - the series keeps running sums of (good, total) at every hour boundary,
+//     so the whole hours of any window cost one subtraction, and only the
+//     partial hours at its two edges are summed minute by minute (a 30-day
+//     query costs what a 1-hour one does);
 //   - an hour whose 60 minutes all hold the same (good, total) is "flat" and
 //     keeps nothing else (a probe every minute that never failed);
 //   - any other hour points at a block of 60 explicit minute counters.
@@ -58,7 +59,7 @@ class MinuteSeries {
 
   // Bytes held, for memory accounting.
   size_t MemoryUsage() const;
-  bool empty() const { return hour_total_.empty(); }
+  bool empty() const { return hour_block_.empty(); }
 
  private:
   static constexpr uint32_t kFlat = UINT32_MAX;
@@ -74,10 +75,19 @@ class MinuteSeries {
   uint32_t NewBlock();
   MinuteCounts SumWithinHour(size_t i, int from_min, int to_min) const;
 
+  // Sums of hour slot i: cum_[i + 1] - cum_[i].
+  MinuteCounts HourSum(size_t i) const {
+    return MinuteCounts{cum_[i + 1].good - cum_[i].good,
+                        cum_[i + 1].total - cum_[i].total};
+  }
+  size_t hours() const { return hour_block_.size(); }
+
   int64_t base_hour_ = 0;              // hour index of slot 0
-  int64_t sealed_before_ = INT64_MIN;  // hours < this slot were sealed
-  std::vector<uint64_t> hour_good_;
-  std::vector<uint64_t> hour_total_;
+  int64_t sealed_before_ = INT64_MIN;  // hours < this were sealed
+  // Running sums: cum_[i] sums the hour slots before i (size hours() + 1).
+  // Only their differences matter, so dropping hours at the front leaves
+  // them valid.
+  std::vector<MinuteCounts> cum_;
   std::vector<uint32_t> hour_block_;  // kFlat or an index into blocks_
   std::vector<Block> blocks_;
   std::vector<uint32_t> free_blocks_;
