@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sla/engine.h"
@@ -98,6 +99,61 @@ TEST(ParseProbeCsvTest, CountsAllBadLinesAndListsTheFirstTen) {
   EXPECT_THAT(t.status().message(), HasSubstr("in.csv:11:"));
   EXPECT_THAT(t.status().message(), ::testing::Not(HasSubstr("in.csv:12:")));
   EXPECT_THAT(t.status().message(), HasSubstr("and 15 more bad lines"));
+}
+
+// Inputs over 8 MiB are parsed on two threads; line numbers and series
+// numbering must not depend on where the input was split.
+std::string BigCsv(int lines, int bad_line) {
+  std::string text = kHeader;
+  for (int i = 2; i <= lines; ++i) {  // line 1 is the header
+    if (i == bad_line) {
+      text += "1704067200000,web,home,maybe,1.0\n";
+    } else if (i > lines - 10) {
+      text += "1704067200000,late,only,0,10000.000\n";
+    } else {
+      text += "1704067200000,web,home,1,123456.125\n";
+    }
+  }
+  return text;
+}
+
+TEST(ParseProbeCsvTest, BigInputSplitAcrossThreadsKeepsLineNumbers) {
+  constexpr int kLines = 300'000;  // ~11 MB
+  const std::string text = BigCsv(kLines, kLines - 20);
+  ASSERT_GT(text.size(), 8u << 20);
+  absl::StatusOr<ProbeTable> t = ParseProbeCsv(text, "big.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("1 malformed line,"));
+  EXPECT_THAT(t.status().message(),
+              HasSubstr(absl::StrCat("big.csv:", kLines - 20, ": field 'ok'")));
+}
+
+TEST(ParseProbeCsvTest, BigInputSplitAcrossThreadsMergesSeries) {
+  constexpr int kLines = 300'000;
+  absl::StatusOr<ProbeTable> t = ParseProbeCsv(BigCsv(kLines, -1), "big.csv");
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->rows.size(), static_cast<size_t>(kLines - 1));
+  ASSERT_EQ(t->series.size(), 2u);
+  EXPECT_EQ(t->series[1].service, "late");
+  // Rows keep file order; the last 9 belong to the series first seen late.
+  EXPECT_EQ(t->rows[kLines - 2].sli, 1u);
+  EXPECT_FALSE(t->rows[kLines - 2].ok);
+  EXPECT_EQ(t->rows[kLines - 12].sli, 0u);
+  EXPECT_EQ(t->rows[kLines - 12].latency_ms, 123456.125);
+}
+
+TEST(ParseProbeCsvTest, DecimalsParseExactlyLikeFromChars) {
+  // The fast path must give the correctly rounded double.
+  const std::string text = std::string(kHeader) +
+                           "1,a,b,1,0.1\n2,a,b,1,9999.999\n3,a,b,1,7\n"
+                           "4,a,b,1,1e3\n5,a,b,1,0.30000000000000004\n";
+  absl::StatusOr<ProbeTable> t = ParseProbeCsv(text, "d.csv");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->rows[0].latency_ms, 0.1);
+  EXPECT_EQ(t->rows[1].latency_ms, 9999.999);
+  EXPECT_EQ(t->rows[2].latency_ms, 7.0);
+  EXPECT_EQ(t->rows[3].latency_ms, 1000.0);
+  EXPECT_EQ(t->rows[4].latency_ms, 0.30000000000000004);
 }
 
 TEST(ReadProbeCsvTest, MissingFileIsNotFound) {
