@@ -1,5 +1,6 @@
 #include "sla/objective.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -28,17 +29,26 @@ double Divide(absl::int128 num, absl::int128 den) {
                              static_cast<long double>(den));
 }
 
+// The shortest text that reads back as `value` (messages show what the
+// caller passed, not a 6-digit rounding of it).
+std::string Num(double value) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), value);
+  return std::string(buf, res.ptr);
+}
+
 }  // namespace
 
 absl::StatusOr<Target> Target::FromFraction(double fraction) {
   if (!std::isfinite(fraction) || fraction <= 0 || fraction >= 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "target ", fraction, " is not a fraction in (0, 1) (0.999 = 99.9%)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("target ", Num(fraction),
+                     " is not a fraction in (0, 1) (0.999 = 99.9%)"));
   }
   const int64_t num = std::llround(fraction * kTargetDenominator);
   if (num <= 0 || num >= kTargetDenominator) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "target ", fraction, " rounds to 0 or 1 at 9 decimal places"));
+        "target ", Num(fraction), " rounds to 0 or 1 at 9 decimal places"));
   }
   const int64_t g = std::gcd(num, kTargetDenominator);
   return Target(num / g, kTargetDenominator / g);
@@ -46,13 +56,13 @@ absl::StatusOr<Target> Target::FromFraction(double fraction) {
 
 absl::StatusOr<Target> Target::FromPercent(double percent) {
   if (!std::isfinite(percent) || percent <= 0 || percent >= 100) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("target ", percent, " is not a percentage in (0, 100)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target ", Num(percent), " is not a percentage in (0, 100)"));
   }
   const int64_t num = std::llround(percent * (kTargetDenominator / 100));
   if (num <= 0 || num >= kTargetDenominator) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "target ", percent, "% rounds to 0 or 100 at 7 decimal places"));
+        "target ", Num(percent), "% rounds to 0 or 100 at 7 decimal places"));
   }
   const int64_t g = std::gcd(num, kTargetDenominator);
   return Target(num / g, kTargetDenominator / g);

@@ -157,7 +157,7 @@ absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
       all_digits = false;
     }
   }
-  if (all_digits) {
+  if (all_digits && text != "-") {
     int64_t ms = 0;
     if (!absl::SimpleAtoi(text, &ms)) {
       return absl::InvalidArgumentError(
@@ -204,7 +204,7 @@ Window Window::Calendar(CalendarUnit unit, absl::TimeZone zone) {
 
 absl::StatusOr<Window> Window::Parse(absl::string_view text) {
   absl::string_view body = text;
-  absl::ConsumePrefix(&body, "calendar:");
+  const bool calendar_only = absl::ConsumePrefix(&body, "calendar:");
   absl::string_view zone_name = "UTC";
   const size_t at = body.find('@');
   absl::string_view unit_text = body;
@@ -222,7 +222,7 @@ absl::StatusOr<Window> Window::Parse(absl::string_view text) {
     }
     return Calendar(*unit, zone);
   }
-  if (at != absl::string_view::npos) return unit.status();
+  if (at != absl::string_view::npos || calendar_only) return unit.status();
   absl::StatusOr<absl::Duration> d = ParseDuration(body);
   if (!d.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -239,15 +239,20 @@ absl::StatusOr<Window> Window::Parse(absl::string_view text) {
 }
 
 Interval Window::Resolve(absl::Time at) const {
-  if (rolling_) {
-    const absl::Time to = FloorToMinute(at);
-    return Interval{to - length_, to};
-  }
-  const absl::CivilDay day = absl::ToCivilDay(at, zone_);
+  const absl::Time minute = FloorToMinute(at);
+  if (rolling_) return Interval{minute - length_, minute};
+  // A minute belongs to the period that contains its start, so period
+  // bounds are rounded up to whole minutes (they only differ in zones with
+  // historic offsets in seconds, such as Paris's LMT+0:09:21 before 1911).
+  const auto ceil_to_minute = [](absl::Time t) {
+    const absl::Time f = FloorToMinute(t);
+    return f == t ? f : f + absl::Minutes(1);
+  };
+  const absl::CivilDay day = absl::ToCivilDay(minute, zone_);
   const absl::CivilDay start = PeriodStart(unit_, day);
   const absl::CivilDay end = PeriodAfter(unit_, start);
-  return Interval{FloorToMinute(StartOf(absl::CivilSecond(start), zone_)),
-                  FloorToMinute(StartOf(absl::CivilSecond(end), zone_))};
+  return Interval{ceil_to_minute(StartOf(absl::CivilSecond(start), zone_)),
+                  ceil_to_minute(StartOf(absl::CivilSecond(end), zone_))};
 }
 
 Interval Window::Next(const Interval& period) const {

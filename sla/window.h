@@ -17,9 +17,11 @@
 //   CET)
 //
 // Minute resolution: the engine keeps per-minute counters, so every interval
-// bound is a whole minute since the Unix epoch. Resolve() floors `at` (and
-// calendar bounds, which only differ in zones with historic second offsets)
-// to the minute; a result at 12:00:30 belongs to the minute [12:00, 12:01).
+// bound is a whole minute since the Unix epoch. Resolve() floors `at` to its
+// minute, and a minute belongs to the calendar period that contains its
+// start (bounds are rounded up to the minute; they only differ in zones with
+// historic offsets in seconds). A result at 12:00:30 belongs to the minute
+// [12:00, 12:01).
 //
 // Value types; copyable and thread-compatible.
 
@@ -51,7 +53,11 @@ struct Interval {
 // The minute index (minutes since the Unix epoch, floored) of a time.
 int64_t MinuteOf(absl::Time t);
 // The start of a minute index.
+// Saturates to an infinite time outside +-2^57 minutes.
 inline absl::Time MinuteStart(int64_t minute) {
+  constexpr int64_t kLimit = int64_t{1} << 57;
+  if (minute >= kLimit) return absl::InfiniteFuture();
+  if (minute <= -kLimit) return absl::InfinitePast();
   return absl::FromUnixSeconds(minute * 60);
 }
 // Floors a time to its minute.
@@ -68,7 +74,8 @@ absl::string_view CalendarUnitName(CalendarUnit unit);
 // Parses a duration written as a whole number and a unit: "5m", "1h", "30d",
 // "2w" (units s, m, h, d, w; "1h30m" is accepted too). Errors name the text.
 absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
-// The shortest such spelling of d: 30 days -> "30d", 90 minutes -> "90m".
+// d in its largest whole unit among d, h, m, s: 30 days -> "30d",
+// 90 minutes -> "90m", 14 days -> "14d"; other durations as absl prints them.
 std::string DurationToString(absl::Duration d);
 
 // Parses a time given as RFC 3339 ("2024-01-31T00:00:00Z",
