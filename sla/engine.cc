@@ -338,17 +338,23 @@ absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
   if (results.empty()) return absl::OkStatus();
   const absl::Time now_limit =
       options_.clock->Now() + options_.future_tolerance;
+  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
+  // Records from the future are rejected below; they must not move the
+  // retention horizon that the other records are checked against.
   int64_t batch_newest = INT64_MIN;
   for (const ProbeResult& r : results) {
-    batch_newest = std::max(batch_newest, FloorDiv(r.unix_ms, kMsPerMinute));
+    if (r.unix_ms <= limit_ms) {
+      batch_newest = std::max(batch_newest, FloorDiv(r.unix_ms, kMsPerMinute));
+    }
   }
   int64_t horizon;
   {
     absl::MutexLock lock(&newest_mu_);
-    horizon = std::max(newest_minute_, batch_newest) - retention_minutes_ + 1;
+    const int64_t newest = std::max(newest_minute_, batch_newest);
+    horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
+                                  : newest - retention_minutes_ + 1;
   }
-  // Integer bounds for the per-record checks (whole milliseconds).
-  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
+  // Integer bound for the per-record checks (whole milliseconds).
   const int64_t horizon_ms = horizon * kMsPerMinute;
   // Validate everything before touching any series: all or nothing.
   std::vector<uint8_t> good(results.size());
@@ -420,17 +426,23 @@ absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
   if (events.empty()) return absl::OkStatus();
   const absl::Time now_limit =
       options_.clock->Now() + options_.future_tolerance;
+  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
+  // Records from the future are rejected below; they must not move the
+  // retention horizon that the other records are checked against.
   int64_t batch_newest = INT64_MIN;
   for (const EventCount& e : events) {
-    batch_newest = std::max(batch_newest, FloorDiv(e.unix_ms, kMsPerMinute));
+    if (e.unix_ms <= limit_ms) {
+      batch_newest = std::max(batch_newest, FloorDiv(e.unix_ms, kMsPerMinute));
+    }
   }
   int64_t horizon;
   {
     absl::MutexLock lock(&newest_mu_);
-    horizon = std::max(newest_minute_, batch_newest) - retention_minutes_ + 1;
+    const int64_t newest = std::max(newest_minute_, batch_newest);
+    horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
+                                  : newest - retention_minutes_ + 1;
   }
-  // Integer bounds for the per-record checks (whole milliseconds).
-  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
+  // Integer bound for the per-record checks (whole milliseconds).
   const int64_t horizon_ms = horizon * kMsPerMinute;
   {
     absl::ReaderMutexLock lock(&registry_mu_);
