@@ -97,8 +97,12 @@ struct EventCount {
 };
 
 struct EngineOptions {
-  // How far back from the newest accepted result data is kept and accepted.
-  // Default 35 days: a calendar month plus late arrivals. Whole minutes.
+  // How far back from the newest accepted result data is kept and accepted:
+  // the `retention` worth of whole minutes that ends with the newest
+  // result's minute. With 35 days and a newest result at
+  // 2024-02-05T12:00:30Z, results from 2024-01-01T12:01:00Z on are accepted
+  // (retention_horizon()). Default 35 days: a calendar month plus late
+  // arrivals.
   absl::Duration retention = absl::Hours(24 * 35);
   // Results stamped later than clock->Now() + future_tolerance are rejected
   // (InvalidArgument): a probe cannot have run in the future. Default 5 min.
