@@ -10,6 +10,7 @@
 #include "absl/base/optimization.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -326,36 +327,41 @@ void Engine::AdvanceNewest(int64_t newest_minute) {
 
 namespace {
 
-// The SLI facts Ingest needs, copied out of the registry under its lock.
-struct SliFacts {
-  SliKind kind;
-  double threshold;
-};
+// The newest minute among records not from the future (those are rejected
+// and must not move the retention horizon the others are checked against).
+template <typename Record>
+int64_t NewestAcceptableMinute(absl::Span<const Record> records,
+                               int64_t limit_ms) {
+  int64_t newest = INT64_MIN;
+  for (const Record& r : records) {
+    if (r.unix_ms <= limit_ms) {
+      newest = std::max(newest, FloorDiv(r.unix_ms, kMsPerMinute));
+    }
+  }
+  return newest;
+}
 
 }  // namespace
 
+Engine::BatchBounds Engine::StartBatch(
+    absl::FunctionRef<int64_t(int64_t)> newest_of_batch) const {
+  BatchBounds b;
+  b.now_limit = options_.clock->Now() + options_.future_tolerance;
+  b.limit_ms = absl::ToUnixMillis(b.now_limit);
+  b.batch_newest = newest_of_batch(b.limit_ms);
+  absl::MutexLock lock(&newest_mu_);
+  const int64_t newest = std::max(newest_minute_, b.batch_newest);
+  b.horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
+                                  : newest - retention_minutes_ + 1;
+  b.horizon_ms = b.horizon * kMsPerMinute;
+  return b;
+}
+
 absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
   if (results.empty()) return absl::OkStatus();
-  const absl::Time now_limit =
-      options_.clock->Now() + options_.future_tolerance;
-  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
-  // Records from the future are rejected below; they must not move the
-  // retention horizon that the other records are checked against.
-  int64_t batch_newest = INT64_MIN;
-  for (const ProbeResult& r : results) {
-    if (r.unix_ms <= limit_ms) {
-      batch_newest = std::max(batch_newest, FloorDiv(r.unix_ms, kMsPerMinute));
-    }
-  }
-  int64_t horizon;
-  {
-    absl::MutexLock lock(&newest_mu_);
-    const int64_t newest = std::max(newest_minute_, batch_newest);
-    horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
-                                  : newest - retention_minutes_ + 1;
-  }
-  // Integer bound for the per-record checks (whole milliseconds).
-  const int64_t horizon_ms = horizon * kMsPerMinute;
+  const BatchBounds bounds = StartBatch([&](int64_t limit_ms) {
+    return NewestAcceptableMinute(results, limit_ms);
+  });
   // Validate everything before touching any series: all or nothing.
   std::vector<uint8_t> good(results.size());
   {
@@ -378,8 +384,10 @@ absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
                          spec.service, "/", spec.name, "' is ", r.latency_ms,
                          "; it must be a finite number >= 0"));
       }
-      if (ABSL_PREDICT_FALSE(r.unix_ms > limit_ms || r.unix_ms < horizon_ms)) {
-        absl::Status s = CheckTime(r.unix_ms, now_limit, horizon, i);
+      if (ABSL_PREDICT_FALSE(r.unix_ms > bounds.limit_ms ||
+                             r.unix_ms < bounds.horizon_ms)) {
+        absl::Status s =
+            CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
         if (!s.ok()) return s;
       }
       good[i] = r.ok && (spec.kind == SliKind::kProbeSuccess ||
@@ -418,32 +426,15 @@ absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
       }
     }
   }
-  AdvanceNewest(batch_newest);
+  AdvanceNewest(bounds.batch_newest);
   return absl::OkStatus();
 }
 
 absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
   if (events.empty()) return absl::OkStatus();
-  const absl::Time now_limit =
-      options_.clock->Now() + options_.future_tolerance;
-  const int64_t limit_ms = absl::ToUnixMillis(now_limit);
-  // Records from the future are rejected below; they must not move the
-  // retention horizon that the other records are checked against.
-  int64_t batch_newest = INT64_MIN;
-  for (const EventCount& e : events) {
-    if (e.unix_ms <= limit_ms) {
-      batch_newest = std::max(batch_newest, FloorDiv(e.unix_ms, kMsPerMinute));
-    }
-  }
-  int64_t horizon;
-  {
-    absl::MutexLock lock(&newest_mu_);
-    const int64_t newest = std::max(newest_minute_, batch_newest);
-    horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
-                                  : newest - retention_minutes_ + 1;
-  }
-  // Integer bound for the per-record checks (whole milliseconds).
-  const int64_t horizon_ms = horizon * kMsPerMinute;
+  const BatchBounds bounds = StartBatch([&](int64_t limit_ms) {
+    return NewestAcceptableMinute(events, limit_ms);
+  });
   {
     absl::ReaderMutexLock lock(&registry_mu_);
     for (size_t i = 0; i < events.size(); ++i) {
@@ -472,8 +463,10 @@ absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
             absl::StrCat(where, ": field 'good' (", e.good,
                          ") is greater than field 'total' (", e.total, ")"));
       }
-      if (ABSL_PREDICT_FALSE(e.unix_ms > limit_ms || e.unix_ms < horizon_ms)) {
-        absl::Status s = CheckTime(e.unix_ms, now_limit, horizon, i);
+      if (ABSL_PREDICT_FALSE(e.unix_ms > bounds.limit_ms ||
+                             e.unix_ms < bounds.horizon_ms)) {
+        absl::Status s =
+            CheckTime(e.unix_ms, bounds.now_limit, bounds.horizon, i);
         if (!s.ok()) return s;
       }
     }
@@ -508,7 +501,7 @@ absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
                                     static_cast<uint32_t>(e.total));
   }
   std::move(unlock_all).Invoke();
-  AdvanceNewest(batch_newest);
+  AdvanceNewest(bounds.batch_newest);
   return absl::OkStatus();
 }
 

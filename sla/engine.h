@@ -57,6 +57,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -203,6 +204,18 @@ class Engine {
   struct Shard;
   struct SliEntry;
   struct ObjectiveEntry;
+
+  // Time limits of one ingest call: "now" plus the tolerance, and the
+  // retention horizon given the newest acceptable record of the batch.
+  struct BatchBounds {
+    absl::Time now_limit;
+    int64_t limit_ms = 0;      // records after this are from the future
+    int64_t batch_newest = 0;  // minute; INT64_MIN when none is acceptable
+    int64_t horizon = 0;       // first minute kept
+    int64_t horizon_ms = 0;
+  };
+  BatchBounds StartBatch(
+      absl::FunctionRef<int64_t(int64_t limit_ms)> newest_of_batch) const;
 
   Shard& ShardOf(SliId id) const;
   absl::Status CheckTime(int64_t unix_ms, absl::Time now_limit,
