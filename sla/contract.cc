@@ -29,8 +29,7 @@ std::string Num(double value) {
 }
 
 std::string IntervalToString(const Interval& i) {
-  return absl::StrCat("[", TimeToString(i.from), ", ", TimeToString(i.to),
-                      ")");
+  return absl::StrCat("[", TimeToString(i.from), ", ", TimeToString(i.to), ")");
 }
 
 // num / den rounded once when both fit a double's mantissa; otherwise
@@ -105,9 +104,8 @@ absl::StatusOr<Compiled> Compile(const ContractSpec& spec) {
     case CalendarUnit::kYear:
       break;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("period: unknown calendar unit ",
-                       static_cast<int>(spec.period)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "period: unknown calendar unit ", static_cast<int>(spec.period)));
   }
   switch (spec.method) {
     case DowntimeMethod::kInterval:
@@ -175,9 +173,8 @@ absl::StatusOr<Compiled> Compile(const ContractSpec& spec) {
     }
     if (i > 0 && !Less(*t, below.back())) {
       return absl::InvalidArgumentError(absl::StrCat(
-          b_field, " ", Num(tier.below_percent),
-          " must be below credits[", i - 1, "].below_percent ",
-          Num(spec.credits[i - 1].below_percent),
+          b_field, " ", Num(tier.below_percent), " must be below credits[",
+          i - 1, "].below_percent ", Num(spec.credits[i - 1].below_percent),
           " (tiers are listed from the highest threshold down)"));
     }
     if (absl::Status s = CheckPercent(tier.credit_percent, c_field, true);
@@ -199,7 +196,8 @@ absl::StatusOr<Compiled> Compile(const ContractSpec& spec) {
 absl::Status CheckPeriod(const Interval& period) {
   if (period.from == absl::InfinitePast() ||
       period.from == absl::InfiniteFuture() ||
-      period.to == absl::InfinitePast() || period.to == absl::InfiniteFuture()) {
+      period.to == absl::InfinitePast() ||
+      period.to == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError("period bounds must be finite");
   }
   if (period.empty()) {
@@ -246,8 +244,8 @@ class RateSum {
     comp_ += std::fabs(sum_) >= std::fabs(x) ? (sum_ - t) + x : (x - t) + sum_;
     sum_ = t;
     if (!exact_) return;
-    const uint64_t g = std::gcd(static_cast<uint64_t>(bad),
-                                static_cast<uint64_t>(total));
+    const uint64_t g =
+        std::gcd(static_cast<uint64_t>(bad), static_cast<uint64_t>(total));
     const uint64_t b = static_cast<uint64_t>(bad) / g;
     const uint64_t d = static_cast<uint64_t>(total) / g;
     const uint64_t mult = d / std::gcd(den_, d);  // lcm(den_, d) / den_
@@ -279,8 +277,9 @@ class RateSum {
   long double comp_ = 0;
 };
 
-// Sorted, merged non-empty windows.
-std::vector<Interval> MergeWindows(absl::Span<const Interval> windows) {
+// The non-empty windows, sorted by start. Overlaps need no merging: see the
+// sweep in EvaluateContract.
+std::vector<Interval> SortWindows(absl::Span<const Interval> windows) {
   std::vector<Interval> w;
   w.reserve(windows.size());
   for (const Interval& i : windows) {
@@ -289,15 +288,7 @@ std::vector<Interval> MergeWindows(absl::Span<const Interval> windows) {
   std::sort(w.begin(), w.end(), [](const Interval& a, const Interval& b) {
     return a.from < b.from;
   });
-  std::vector<Interval> merged;
-  for (const Interval& i : w) {
-    if (!merged.empty() && i.from <= merged.back().to) {
-      merged.back().to = std::max(merged.back().to, i.to);
-    } else {
-      merged.push_back(i);
-    }
-  }
-  return merged;
+  return w;
 }
 
 }  // namespace
@@ -394,13 +385,12 @@ absl::StatusOr<ContractResult> EvaluateContract(
   }
   for (size_t i = 0; i < maintenance.size(); ++i) {
     if (maintenance[i].from > maintenance[i].to) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("maintenance[", i, "]: from ",
-                       TimeToString(maintenance[i].from), " is after to ",
-                       TimeToString(maintenance[i].to)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "maintenance[", i, "]: from ", TimeToString(maintenance[i].from),
+          " is after to ", TimeToString(maintenance[i].to)));
     }
   }
-  const std::vector<Interval> windows = MergeWindows(maintenance);
+  const std::vector<Interval> windows = SortWindows(maintenance);
 
   const bool request_based = spec.method == DowntimeMethod::kRequestBased;
   ContractResult r;
@@ -409,7 +399,11 @@ absl::StatusOr<ContractResult> EvaluateContract(
   r.intervals = grid.count;
   RateSum rates;
   int64_t up = 0;
-  size_t w = 0;  // first window that may overlap the current interval
+  // windows[w] is the first window (by start) that ends after the current
+  // interval's start. It overlaps the interval iff it starts before the
+  // interval's end; the windows before it have ended, and the ones after it
+  // start no earlier than it does.
+  size_t w = 0;
   int run_start = -1;
   const auto close_run = [&](int end) {  // intervals [run_start, end)
     if (run_start < 0) return;
@@ -518,7 +512,8 @@ absl::StatusOr<ContractResult> EvaluateContract(
     // Tiers go from the highest threshold down, credits non-decreasing: the
     // last tier the uptime is below is the lowest one.
     for (size_t i = 0; i < c.below.size(); ++i) {
-      if (!at_least(c.below[i])) r.credit_percent = spec.credits[i].credit_percent;
+      if (!at_least(c.below[i]))
+        r.credit_percent = spec.credits[i].credit_percent;
     }
   }
   return r;

@@ -81,7 +81,6 @@
 #define SLA_CONTRACT_H_
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -97,7 +96,7 @@ namespace sla {
 // One service-credit tier: when the uptime is strictly below below_percent,
 // credit_percent of the period's bill is owed.
 struct CreditTier {
-  double below_percent = 0;  // in (0, commitment_percent], <= 7 decimals
+  double below_percent = 0;   // in (0, commitment_percent], <= 7 decimals
   double credit_percent = 0;  // in (0, 100]
 };
 
@@ -184,9 +183,9 @@ struct ContractResult {
   // kInterval: 100 * (counted - down) / counted. kRequestBased:
   // 100 - 100 * average_error_rate. 100 when every interval is excluded.
   double uptime_percent = 100;
-  int64_t intervals = 0;           // all intervals of the period
-  int64_t down_intervals = 0;      // including forced-down ones
-  int64_t excluded_intervals = 0;  // maintenance and/or no-data exclusions
+  int64_t intervals = 0;              // all intervals of the period
+  int64_t down_intervals = 0;         // including forced-down ones
+  int64_t excluded_intervals = 0;     // maintenance and/or no-data exclusions
   int64_t maintenance_intervals = 0;  // overlapping a window (excluded or down)
   int64_t no_data_intervals = 0;      // total == 0, outside maintenance
   int64_t downtime_minutes = 0;       // total length of the down intervals

@@ -3,6 +3,7 @@
 //   slakit demo                         sample PaaS application, 30 days
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
+//   slakit check --config slakit.yaml
 //
 // Exit status: 0 success, 2 bad input or usage, 1 internal error.
 
@@ -19,6 +20,7 @@
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
 #include "probes/synthetic.h"
+#include "sla/config.h"
 
 namespace {
 
@@ -95,6 +97,26 @@ absl::StatusOr<std::string> RunGenerate(const GenerateOptions& g) {
                       " (", summary->end_ms, ")\n");
 }
 
+absl::StatusOr<std::string> RunCheck(const std::string& path) {
+  absl::StatusOr<sla::Config> config = sla::LoadConfig(path);
+  if (!config.ok()) return config.status();
+  int objectives = 0;
+  int contracts = 0;
+  for (const sla::ServiceConfig& s : config->services) {
+    objectives += static_cast<int>(s.objectives.size());
+    contracts += s.contract.has_value();
+  }
+  for (const sla::ApplicationConfig& a : config->applications) {
+    objectives += static_cast<int>(a.objectives.size());
+  }
+  return absl::StrCat(path, ": OK: ", config->services.size(), " services (",
+                      contracts, " with a contract), ",
+                      config->applications.size(), " applications, ",
+                      objectives, " objectives, ", config->maintenance.size(),
+                      " maintenance windows; time zone ", config->timezone,
+                      "\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,6 +183,14 @@ int main(int argc, char** argv) {
   gen_cmd->add_flag("--no-tail-incident", gen.no_tail,
                     "Do not add the incidents still running at the end");
 
+  std::string check_config;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check",
+      "Validate a configuration file (slakit.yaml) and report every "
+      "problem with file:line:column and the field's path.");
+  check_cmd->add_option("--config", check_config, "Configuration file")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -169,6 +199,7 @@ int main(int argc, char** argv) {
   }
   if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
   if (*eval_cmd) return Report(sla::cli::RunEval(eval));
+  if (*check_cmd) return Report(RunCheck(check_config));
   if (*gen_cmd) {
     absl::StatusOr<std::string> out = RunGenerate(gen);
     if (!out.ok()) return Report(out);

@@ -72,7 +72,7 @@ def main():
     # help and usage errors.
     r = run("--help")
     check("help exit", r.returncode == 0)
-    for sub in ("demo", "eval", "generate"):
+    for sub in ("demo", "eval", "generate", "check"):
         check("help lists " + sub, sub in r.stdout, r.stdout)
     r = run("eval", "--help")
     check("eval help", r.returncode == 0 and "--window" in r.stdout and "--at" in r.stdout)
@@ -86,6 +86,39 @@ def main():
     check("demo bad days", r.returncode == 2, r.returncode)
     r = run("eval", "--data", "/nonexistent.csv", "--at", "0")
     check("eval missing file", r.returncode == 2 and "/nonexistent.csv" in r.stderr, r.stderr)
+
+    # check: a valid file, then one problem per line with file:line:column.
+    with tempfile.TemporaryDirectory() as tmp:
+        good = os.path.join(tmp, "ok.yaml")
+        with open(good, "w") as f:
+            f.write("timezone: Europe/Paris\n"
+                    "services:\n"
+                    "  - name: sql\n"
+                    "    owner: provider\n"
+                    "    contract: {target: 99.99, credits: [{below: 99.99, credit: 10}]}\n"
+                    "  - name: web\n"
+                    "applications:\n"
+                    "  - {name: shop, components: {all_of: [web, sql]}}\n")
+        r = run("check", "--config", good)
+        check("check ok", r.returncode == 0 and "OK: 2 services (1 with a contract), 1 applications" in r.stdout,
+              r.stdout + r.stderr)
+        bad = os.path.join(tmp, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write("services:\n"
+                    "  - name: x\n"
+                    "    contract: {target: 101}\n"
+                    "    colour: red\n"
+                    "applications:\n"
+                    "  - {name: app, components: {all_of: [x, ghost]}}\n")
+        r = run("check", "--config", bad)
+        check("check bad exit 2", r.returncode == 2, r.returncode)
+        check("check bad empty stdout", r.stdout == "", r.stdout)
+        for needle in (bad + ":3:24: services[0].contract.target: 101 is not a percentage",
+                       bad + ":4:5: services[0].colour: unknown key",
+                       "applications[0].components: 'ghost' is neither a service nor an application"):
+            check("check reports " + needle, needle in r.stderr, r.stderr)
+        r = run("check", "--config", os.path.join(tmp, "missing.yaml"))
+        check("check missing file", r.returncode == 2 and "missing.yaml" in r.stderr, r.stderr)
 
     # generate: the tiny preset has 3 services x 2 probes x 2 days at 60 s.
     with tempfile.TemporaryDirectory() as tmp:

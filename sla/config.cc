@@ -1,0 +1,721 @@
+#include "sla/config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "yaml-cpp/yaml.h"
+
+namespace sla {
+
+const ServiceConfig* Config::FindService(absl::string_view name) const {
+  for (const ServiceConfig& s : services) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const ApplicationConfig* Config::FindApplication(
+    absl::string_view name) const {
+  for (const ApplicationConfig& a : applications) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+std::vector<Interval> Config::MaintenanceOf(absl::string_view service) const {
+  std::vector<Interval> out;
+  for (const MaintenanceWindow& m : maintenance) {
+    if (m.service == service) out.push_back(m.window);
+  }
+  return out;
+}
+
+namespace {
+
+// Walks the YAML tree, collecting every problem with its position and path
+// instead of stopping at the first.
+class Parser {
+ public:
+  explicit Parser(absl::string_view source) : source_(source) {}
+
+  void Problem(const YAML::Node& node, absl::string_view path,
+               absl::string_view what) {
+    const YAML::Mark m = node.Mark();
+    if (m.line >= 0) {
+      problems_.push_back(absl::StrCat(source_, ":", m.line + 1, ":",
+                                       m.column + 1, ": ", path, ": ", what));
+    } else {
+      problems_.push_back(absl::StrCat(source_, ": ", path, ": ", what));
+    }
+  }
+  const std::vector<std::string>& problems() const { return problems_; }
+
+  // Reports keys of a map not in `allowed`; false if `node` is not a map.
+  bool Map(const YAML::Node& node, absl::string_view path,
+           std::initializer_list<absl::string_view> allowed) {
+    if (!node.IsMap()) {
+      Problem(node, path, "expected a mapping ({key: value, ...})");
+      return false;
+    }
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Problem(kv.first, absl::StrCat(path, ".", key),
+                absl::StrCat("unknown key (expected one of ",
+                             absl::StrJoin(allowed, ", "), ")"));
+      }
+    }
+    return true;
+  }
+
+  bool String(const YAML::Node& node, absl::string_view path,
+              std::string* out) {
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      Problem(node, path, "expected a non-empty string");
+      return false;
+    }
+    *out = node.Scalar();
+    return true;
+  }
+
+  bool Number(const YAML::Node& node, absl::string_view path, double* out) {
+    double v = 0;
+    if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &v) ||
+        !std::isfinite(v)) {
+      Problem(node, path,
+              absl::StrCat("expected a finite number, got '",
+                           node.IsScalar() ? node.Scalar() : "(not a scalar)",
+                           "'"));
+      return false;
+    }
+    *out = v;
+    return true;
+  }
+
+  bool Bool(const YAML::Node& node, absl::string_view path, bool* out) {
+    const std::string t =
+        node.IsScalar() ? absl::AsciiStrToLower(node.Scalar()) : "";
+    if (t == "true" || t == "yes" || t == "on") {
+      *out = true;
+    } else if (t == "false" || t == "no" || t == "off") {
+      *out = false;
+    } else {
+      Problem(node, path, "expected true or false");
+      return false;
+    }
+    return true;
+  }
+
+  bool Duration(const YAML::Node& node, absl::string_view path,
+                absl::Duration* out) {
+    std::string text;
+    if (!String(node, path, &text)) return false;
+    absl::StatusOr<absl::Duration> d = ParseDuration(text);
+    if (!d.ok()) {
+      Problem(node, path, d.status().message());
+      return false;
+    }
+    *out = *d;
+    return true;
+  }
+
+  bool Time(const YAML::Node& node, absl::string_view path, absl::Time* out) {
+    std::string text;
+    if (!String(node, path, &text)) return false;
+    absl::StatusOr<absl::Time> t = ParseTimestamp(text);
+    if (!t.ok()) {
+      Problem(node, path, t.status().message());
+      return false;
+    }
+    *out = *t;
+    return true;
+  }
+
+  // A percentage strictly between 0 and 100.
+  bool Percent(const YAML::Node& node, absl::string_view path, double* out) {
+    if (!Number(node, path, out)) return false;
+    if (!(*out > 0 && *out < 100)) {
+      Problem(node, path,
+              absl::StrCat(node.Scalar(), " is not a percentage in (0, 100)"));
+      return false;
+    }
+    return true;
+  }
+
+  void Contract(const YAML::Node& node, absl::string_view path,
+                absl::TimeZone zone, ServiceConfig* service);
+  void Objective(const YAML::Node& node, absl::string_view path,
+                 absl::string_view owner_name, ObjectiveSpec* out);
+  bool Expression(const YAML::Node& node, absl::string_view path,
+                  CompositeExpr* out);
+
+ private:
+  std::string source_;
+  std::vector<std::string> problems_;
+};
+
+void Parser::Contract(const YAML::Node& node, absl::string_view path,
+                      absl::TimeZone zone, ServiceConfig* service) {
+  if (!Map(node, path,
+           {"catalog", "target", "period", "downtime",
+            "maintenance_counts_as_downtime", "credits"})) {
+    return;
+  }
+  const size_t problems_before = problems_.size();
+  ContractSpec spec;
+  spec.zone = zone;
+  if (node["catalog"]) String(node["catalog"], absl::StrCat(path, ".catalog"),
+                              &service->catalog_id);
+  if (node["target"]) {
+    Percent(node["target"], absl::StrCat(path, ".target"),
+            &spec.commitment_percent);
+  } else {
+    Problem(node, absl::StrCat(path, ".target"),
+            "missing: the committed uptime percentage, e.g. 99.95");
+  }
+  if (const YAML::Node p = node["period"]) {
+    std::string text;
+    if (String(p, absl::StrCat(path, ".period"), &text)) {
+      absl::StatusOr<CalendarUnit> unit = ParseCalendarUnit(text);
+      if (unit.ok()) {
+        spec.period = *unit;
+      } else {
+        Problem(p, absl::StrCat(path, ".period"), unit.status().message());
+      }
+    }
+  }
+  if (const YAML::Node d = node["downtime"]) {
+    const std::string dpath = absl::StrCat(path, ".downtime");
+    if (Map(d, dpath, {"method", "interval", "max_error_ratio", "no_data"})) {
+      std::string text;
+      if (d["method"] && String(d["method"], dpath + ".method", &text)) {
+        absl::StatusOr<DowntimeMethod> m = ParseDowntimeMethod(text);
+        if (m.ok()) {
+          spec.method = *m;
+        } else {
+          Problem(d["method"], dpath + ".method", m.status().message());
+        }
+      }
+      if (d["interval"]) {
+        Duration(d["interval"], dpath + ".interval", &spec.interval);
+      }
+      if (d["max_error_ratio"]) {
+        Number(d["max_error_ratio"], dpath + ".max_error_ratio",
+               &spec.max_error_ratio);
+      }
+      if (d["no_data"] && String(d["no_data"], dpath + ".no_data", &text)) {
+        absl::StatusOr<NoDataPolicy> p = ParseNoDataPolicy(text);
+        if (p.ok()) {
+          spec.no_data = *p;
+        } else {
+          Problem(d["no_data"], dpath + ".no_data", p.status().message());
+        }
+      }
+    }
+  }
+  if (node["maintenance_counts_as_downtime"]) {
+    Bool(node["maintenance_counts_as_downtime"],
+         absl::StrCat(path, ".maintenance_counts_as_downtime"),
+         &spec.maintenance_counts_as_downtime);
+  }
+  if (const YAML::Node c = node["credits"]) {
+    const std::string cpath = absl::StrCat(path, ".credits");
+    if (!c.IsSequence()) {
+      Problem(c, cpath, "expected a list of {below: P, credit: C}");
+    } else {
+      for (size_t i = 0; i < c.size(); ++i) {
+        const std::string tpath = absl::StrCat(cpath, "[", i, "]");
+        if (!Map(c[i], tpath, {"below", "credit"})) continue;
+        CreditTier tier;
+        if (c[i]["below"]) {
+          Percent(c[i]["below"], tpath + ".below", &tier.below_percent);
+        } else {
+          Problem(c[i], tpath + ".below", "missing");
+        }
+        if (c[i]["credit"]) {
+          Number(c[i]["credit"], tpath + ".credit", &tier.credit_percent);
+        } else {
+          Problem(c[i], tpath + ".credit", "missing");
+        }
+        spec.credits.push_back(tier);
+      }
+    }
+  }
+  // Field problems are reported already; check the whole only without them.
+  if (problems_.size() == problems_before) {
+    absl::Status s = ValidateContract(spec);
+    if (!s.ok()) Problem(node, path, s.message());
+  }
+  service->contract = std::move(spec);
+}
+
+void Parser::Objective(const YAML::Node& node, absl::string_view path,
+                       absl::string_view owner_name, ObjectiveSpec* out) {
+  out->service = std::string(owner_name);
+  if (!Map(node, path,
+           {"name", "sli", "slis", "target", "window", "budgeting", "slice",
+            "slice_threshold", "alerting"})) {
+    return;
+  }
+  if (node["name"]) {
+    String(node["name"], absl::StrCat(path, ".name"), &out->name);
+  } else {
+    Problem(node, absl::StrCat(path, ".name"), "missing");
+  }
+  if (const YAML::Node sli = node["sli"]) {
+    std::string text;
+    if (String(sli, absl::StrCat(path, ".sli"), &text) &&
+        text != "probe_success") {
+      Problem(sli, absl::StrCat(path, ".sli"),
+              absl::StrCat("'", text,
+                           "': only probe_success (all probe-success SLIs of "
+                           "the service) is known; name SLIs with `slis`"));
+    }
+  }
+  if (const YAML::Node slis = node["slis"]) {
+    if (!slis.IsSequence()) {
+      Problem(slis, absl::StrCat(path, ".slis"), "expected a list of names");
+    } else {
+      for (size_t i = 0; i < slis.size(); ++i) {
+        std::string name;
+        if (String(slis[i], absl::StrCat(path, ".slis[", i, "]"), &name)) {
+          out->slis.push_back(name);
+        }
+      }
+    }
+  }
+  if (node["target"]) {
+    Percent(node["target"], absl::StrCat(path, ".target"),
+            &out->target_percent);
+  } else {
+    Problem(node, absl::StrCat(path, ".target"), "missing");
+  }
+  if (const YAML::Node w = node["window"]) {
+    std::string text;
+    if (String(w, absl::StrCat(path, ".window"), &text)) {
+      absl::StatusOr<Window> window = Window::Parse(text);
+      if (window.ok()) {
+        out->window = text;
+      } else {
+        Problem(w, absl::StrCat(path, ".window"), window.status().message());
+      }
+    }
+  }
+  if (const YAML::Node b = node["budgeting"]) {
+    std::string text;
+    if (String(b, absl::StrCat(path, ".budgeting"), &text)) {
+      absl::StatusOr<BudgetingMethod> m = ParseBudgetingMethod(text);
+      if (m.ok()) {
+        out->method = *m;
+      } else {
+        Problem(b, absl::StrCat(path, ".budgeting"), m.status().message());
+      }
+    }
+  }
+  if (node["slice"]) {
+    absl::Duration d;
+    if (Duration(node["slice"], absl::StrCat(path, ".slice"), &d)) {
+      if (d <= absl::ZeroDuration() ||
+          absl::Trunc(d, absl::Minutes(1)) != d) {
+        Problem(node["slice"], absl::StrCat(path, ".slice"),
+                "must be a positive whole number of minutes");
+      }
+      out->slice = d;
+    }
+  }
+  if (node["slice_threshold"]) {
+    double v = 0;
+    if (Number(node["slice_threshold"], absl::StrCat(path, ".slice_threshold"),
+               &v)) {
+      if (!(v > 0 && v <= 1)) {
+        Problem(node["slice_threshold"],
+                absl::StrCat(path, ".slice_threshold"),
+                absl::StrCat(v, " is not a fraction in (0, 1]"));
+      }
+      out->slice_threshold = v;
+    }
+  }
+  if (node["alerting"]) {
+    Bool(node["alerting"], absl::StrCat(path, ".alerting"), &out->alerting);
+  }
+}
+
+bool Parser::Expression(const YAML::Node& node, absl::string_view path,
+                        CompositeExpr* out) {
+  if (node.IsScalar()) {
+    const std::string text = node.Scalar();
+    if (text.find('(') != std::string::npos) {
+      absl::StatusOr<CompositeExpr> e = CompositeExpr::Parse(text);
+      if (!e.ok()) {
+        Problem(node, path, e.status().message());
+        return false;
+      }
+      *out = *std::move(e);
+      return true;
+    }
+    if (text.empty()) {
+      Problem(node, path, "empty component name");
+      return false;
+    }
+    *out = CompositeExpr::Component(text);
+    return true;
+  }
+  if (!node.IsMap() || node.size() != 1) {
+    Problem(node, path,
+            "expected a name, \"all_of(a, b)\", or one of {all_of: [...]}, "
+            "{any_of: [...]}, {k_of_n: {k: K, of: [...]}}");
+    return false;
+  }
+  const std::string kind = node.begin()->first.Scalar();
+  const YAML::Node body = node.begin()->second;
+  const std::string kpath = absl::StrCat(path, ".", kind);
+  // Node::reset, not operator=: assigning a yaml-cpp node writes through to
+  // the tree it refers to.
+  YAML::Node list;
+  list.reset(body);
+  int k = 0;
+  if (kind == "k_of_n") {
+    if (!Map(body, kpath, {"k", "of"})) return false;
+    double kv = 0;
+    if (!body["k"] || !Number(body["k"], kpath + ".k", &kv) ||
+        kv != std::floor(kv) || kv < 1) {
+      if (body["k"] && kv != 0) {
+        Problem(body["k"], kpath + ".k", "expected a whole number >= 1");
+      } else if (!body["k"]) {
+        Problem(body, kpath + ".k", "missing");
+      }
+      return false;
+    }
+    k = static_cast<int>(kv);
+    list.reset(body["of"]);
+    if (!list) {
+      Problem(body, kpath + ".of", "missing");
+      return false;
+    }
+  } else if (kind != "all_of" && kind != "any_of") {
+    Problem(node.begin()->first, kpath,
+            "unknown group (expected all_of, any_of or k_of_n)");
+    return false;
+  }
+  if (!list.IsSequence() || list.size() == 0) {
+    Problem(list, kpath, "expected a non-empty list");
+    return false;
+  }
+  std::vector<CompositeExpr> children;
+  bool ok = true;
+  for (size_t i = 0; i < list.size(); ++i) {
+    CompositeExpr child;
+    ok &= Expression(list[i], absl::StrCat(kpath, "[", i, "]"), &child);
+    children.push_back(std::move(child));
+  }
+  if (!ok) return false;
+  if (kind == "all_of") {
+    *out = CompositeExpr::AllOf(std::move(children));
+  } else if (kind == "any_of") {
+    *out = CompositeExpr::AnyOf(std::move(children));
+  } else {
+    if (k > static_cast<int>(children.size())) {
+      Problem(body["k"], kpath + ".k",
+              absl::StrCat(k, " is more than the ", children.size(),
+                           " components listed"));
+      return false;
+    }
+    *out = CompositeExpr::KOfN(k, std::move(children));
+  }
+  return true;
+}
+
+// Replaces references to applications by their expressions. `stack` holds
+// the applications being expanded, to report cycles.
+bool Expand(const CompositeExpr& in,
+            const absl::flat_hash_map<std::string, const CompositeExpr*>& apps,
+            std::vector<std::string>* stack, CompositeExpr* out,
+            std::string* error) {
+  if (in.kind == CompositeExpr::Kind::kComponent) {
+    auto it = apps.find(in.name);
+    if (it == apps.end()) {
+      *out = in;
+      return true;
+    }
+    if (std::find(stack->begin(), stack->end(), in.name) != stack->end()) {
+      stack->push_back(in.name);
+      *error = absl::StrCat("cycle between applications: ",
+                            absl::StrJoin(*stack, " -> "));
+      return false;
+    }
+    stack->push_back(in.name);
+    const bool ok = Expand(*it->second, apps, stack, out, error);
+    stack->pop_back();
+    return ok;
+  }
+  *out = in;
+  out->children.clear();
+  for (const CompositeExpr& child : in.children) {
+    CompositeExpr e;
+    if (!Expand(child, apps, stack, &e, error)) return false;
+    out->children.push_back(std::move(e));
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
+                                   absl::string_view source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", e.mark.line + 1, ":", e.mark.column + 1,
+        ": not valid YAML: ", e.msg));
+  }
+  Parser p(source);
+  Config config;
+  if (!root || root.IsNull()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": the configuration is empty"));
+  }
+  try {
+    if (!p.Map(root, "config",
+               {"timezone", "services", "applications", "maintenance"})) {
+      return absl::InvalidArgumentError(absl::StrJoin(p.problems(), "\n"));
+    }
+    if (const YAML::Node tz = root["timezone"]) {
+      if (p.String(tz, "timezone", &config.timezone) &&
+          !absl::LoadTimeZone(config.timezone, &config.zone)) {
+        p.Problem(tz, "timezone",
+                  absl::StrCat("unknown time zone '", config.timezone,
+                               "' (use an IANA name such as Europe/Paris)"));
+      }
+    }
+    absl::flat_hash_map<std::string, YAML::Node> service_nodes;
+    if (const YAML::Node services = root["services"]) {
+      if (!services.IsSequence()) {
+        p.Problem(services, "services", "expected a list of services");
+      } else {
+        for (size_t i = 0; i < services.size(); ++i) {
+          const YAML::Node s = services[i];
+          const std::string path = absl::StrCat("services[", i, "]");
+          if (!p.Map(s, path, {"name", "owner", "contract", "objectives"})) {
+            continue;
+          }
+          ServiceConfig service;
+          if (!s["name"]) {
+            p.Problem(s, path + ".name", "missing");
+          } else if (p.String(s["name"], path + ".name", &service.name) &&
+                     !service_nodes.emplace(service.name, s["name"]).second) {
+            p.Problem(s["name"], path + ".name",
+                      absl::StrCat("service '", service.name,
+                                   "' is declared twice"));
+          }
+          if (const YAML::Node o = s["owner"]) {
+            std::string text;
+            if (p.String(o, path + ".owner", &text)) {
+              absl::StatusOr<Owner> owner = ParseOwner(text);
+              if (owner.ok()) {
+                service.owner = *owner;
+              } else {
+                p.Problem(o, path + ".owner", owner.status().message());
+              }
+            }
+          }
+          if (const YAML::Node c = s["contract"]) {
+            p.Contract(c, path + ".contract", config.zone, &service);
+          }
+          if (const YAML::Node objs = s["objectives"]) {
+            if (!objs.IsSequence()) {
+              p.Problem(objs, path + ".objectives", "expected a list");
+            } else {
+              std::set<std::string> names;
+              for (size_t k = 0; k < objs.size(); ++k) {
+                ObjectiveSpec o;
+                const std::string opath =
+                    absl::StrCat(path, ".objectives[", k, "]");
+                p.Objective(objs[k], opath, service.name, &o);
+                if (!o.name.empty() && !names.insert(o.name).second) {
+                  p.Problem(objs[k], opath + ".name",
+                            absl::StrCat("objective '", o.name,
+                                         "' is declared twice"));
+                }
+                service.objectives.push_back(std::move(o));
+              }
+            }
+          }
+          config.services.push_back(std::move(service));
+        }
+      }
+    }
+
+    std::vector<YAML::Node> app_nodes;
+    if (const YAML::Node apps = root["applications"]) {
+      if (!apps.IsSequence()) {
+        p.Problem(apps, "applications", "expected a list of applications");
+      } else {
+        for (size_t i = 0; i < apps.size(); ++i) {
+          const YAML::Node a = apps[i];
+          const std::string path = absl::StrCat("applications[", i, "]");
+          if (!p.Map(a, path, {"name", "components", "objectives"})) continue;
+          ApplicationConfig app;
+          if (!a["name"]) {
+            p.Problem(a, path + ".name", "missing");
+          } else if (p.String(a["name"], path + ".name", &app.name)) {
+            if (service_nodes.contains(app.name)) {
+              p.Problem(a["name"], path + ".name",
+                        absl::StrCat("'", app.name,
+                                     "' is already the name of a service"));
+            }
+            for (const ApplicationConfig& other : config.applications) {
+              if (other.name == app.name) {
+                p.Problem(a["name"], path + ".name",
+                          absl::StrCat("application '", app.name,
+                                       "' is declared twice"));
+              }
+            }
+          }
+          if (!a["components"]) {
+            p.Problem(a, path + ".components", "missing");
+          } else {
+            p.Expression(a["components"], path + ".components",
+                         &app.components);
+          }
+          if (const YAML::Node objs = a["objectives"]) {
+            if (!objs.IsSequence()) {
+              p.Problem(objs, path + ".objectives", "expected a list");
+            } else {
+              for (size_t k = 0; k < objs.size(); ++k) {
+                ObjectiveSpec o;
+                p.Objective(objs[k], absl::StrCat(path, ".objectives[", k, "]"),
+                            app.name, &o);
+                app.objectives.push_back(std::move(o));
+              }
+            }
+          }
+          config.applications.push_back(std::move(app));
+          app_nodes.push_back(a);
+        }
+      }
+    }
+    // Names in application expressions: services or other applications,
+    // without cycles.
+    absl::flat_hash_map<std::string, const CompositeExpr*> by_name;
+    for (const ApplicationConfig& app : config.applications) {
+      by_name.emplace(app.name, &app.components);
+    }
+    std::vector<CompositeExpr> expanded(config.applications.size());
+    for (size_t i = 0; i < config.applications.size(); ++i) {
+      const ApplicationConfig& app = config.applications[i];
+      const std::string path = absl::StrCat("applications[", i, "].components");
+      const YAML::Node where = app_nodes[i]["components"]
+                                   ? app_nodes[i]["components"]
+                                   : app_nodes[i];
+      if (app.components.kind == CompositeExpr::Kind::kComponent &&
+          app.components.name.empty()) {
+        continue;  // already reported
+      }
+      std::vector<std::string> stack = {app.name};
+      std::string error;
+      if (!Expand(app.components, by_name, &stack, &expanded[i], &error)) {
+        p.Problem(where, path, error);
+        continue;
+      }
+      for (const std::string& name : expanded[i].Components()) {
+        if (!service_nodes.contains(name)) {
+          p.Problem(where, path,
+                    absl::StrCat("'", name,
+                                 "' is neither a service nor an application"));
+        }
+      }
+      if (absl::Status s = expanded[i].Validate(); !s.ok()) {
+        p.Problem(where, path, s.message());
+      }
+    }
+    for (size_t i = 0; i < config.applications.size(); ++i) {
+      config.applications[i].components = std::move(expanded[i]);
+    }
+
+    if (const YAML::Node maint = root["maintenance"]) {
+      if (!maint.IsSequence()) {
+        p.Problem(maint, "maintenance", "expected a list of windows");
+      } else {
+        for (size_t i = 0; i < maint.size(); ++i) {
+          const YAML::Node m = maint[i];
+          const std::string path = absl::StrCat("maintenance[", i, "]");
+          if (!p.Map(m, path, {"service", "start", "end"})) continue;
+          MaintenanceWindow w;
+          bool ok = true;
+          if (!m["service"]) {
+            p.Problem(m, path + ".service", "missing");
+            ok = false;
+          } else if (p.String(m["service"], path + ".service", &w.service) &&
+                     !service_nodes.contains(w.service)) {
+            p.Problem(m["service"], path + ".service",
+                      absl::StrCat("unknown service '", w.service, "'"));
+            ok = false;
+          }
+          for (const char* key : {"start", "end"}) {
+            if (!m[key]) {
+              p.Problem(m, absl::StrCat(path, ".", key), "missing");
+              ok = false;
+            }
+          }
+          if (!ok || !p.Time(m["start"], path + ".start", &w.window.from) ||
+              !p.Time(m["end"], path + ".end", &w.window.to)) {
+            continue;
+          }
+          if (w.window.to <= w.window.from) {
+            p.Problem(m["end"], path + ".end",
+                      "the window ends before or when it starts");
+            continue;
+          }
+          for (size_t j = 0; j < config.maintenance.size(); ++j) {
+            const MaintenanceWindow& other = config.maintenance[j];
+            if (other.service == w.service &&
+                other.window.from < w.window.to &&
+                w.window.from < other.window.to) {
+              p.Problem(m, path,
+                        absl::StrCat("overlaps another maintenance window of '",
+                                     w.service, "' (",
+                                     TimeToString(other.window.from), " to ",
+                                     TimeToString(other.window.to), ")"));
+            }
+          }
+          config.maintenance.push_back(std::move(w));
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    p.Problem(YAML::Node(), "config", e.what());
+  }
+  if (!p.problems().empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(p.problems(), "\n"));
+  }
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read configuration '", path, "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace sla

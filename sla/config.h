@@ -1,0 +1,106 @@
+// sla/config.h: the slakit configuration (`slakit.yaml`): services with
+// their owner, provider contract and objectives; applications composed of
+// services; maintenance windows; the time zone of calendar periods.
+//
+//   timezone: Europe/Paris
+//   services:
+//     - name: sql
+//       owner: provider
+//       contract: {catalog: azure/sql-database, target: 99.99, period: month,
+//                  downtime: {interval: 1m, max_error_ratio: 0.0,
+//                             no_data: up},
+//                  maintenance_counts_as_downtime: false,
+//                  credits: [{below: 99.99, credit: 10},
+//                            {below: 99, credit: 25}]}
+//       objectives:
+//         - {name: availability, sli: probe_success, target: 99.9,
+//            window: 30d, budgeting: occurrences, alerting: true}
+//   applications:
+//     - {name: orders, components: {all_of: [web, {any_of: [sql, queue]}]}}
+//   maintenance:
+//     - {service: sql, start: 2024-01-10T02:00:00Z,
+//        end: 2024-01-10T03:00:00Z}
+//
+//   absl::StatusOr<sla::Config> config = sla::LoadConfig("slakit.yaml");
+//   if (!config.ok()) {
+//     // InvalidArgument; the message lists every problem, one per line:
+//     // "slakit.yaml:7:38: services[0].contract.target: 100.5 is not ..."
+//   }
+//
+// A contract may name a catalog entry (`catalog: azure/app-service`, see
+// sla/catalog.h); the entry's terms are the defaults and the fields written
+// in the file override them.
+//
+// Parsing happens in sla/config.cc with yaml-cpp; this header includes no
+// YAML header, so embedders that build a Config in code need only Abseil.
+// Value types; thread-compatible.
+
+#ifndef SLA_CONFIG_H_
+#define SLA_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "sla/composite.h"
+#include "sla/contract.h"
+#include "sla/objective.h"
+#include "sla/window.h"
+
+namespace sla {
+
+struct ServiceConfig {
+  std::string name;
+  // Who runs it: a provider's platform or the team's own application code.
+  Owner owner = Owner::kApplication;
+  // The provider SLA, if any.
+  std::optional<ContractSpec> contract;
+  // The catalog entry the contract started from ("" when none).
+  std::string catalog_id;
+  // Objectives; each has service == name.
+  std::vector<ObjectiveSpec> objectives;
+};
+
+struct ApplicationConfig {
+  std::string name;
+  // Over service names (and other applications' names, expanded).
+  CompositeExpr components;
+  // Objectives computed from the composite's intervals; `service` holds the
+  // application's name.
+  std::vector<ObjectiveSpec> objectives;
+};
+
+struct MaintenanceWindow {
+  std::string service;
+  Interval window;  // [start, end)
+};
+
+struct Config {
+  std::string timezone = "UTC";  // IANA name of calendar periods
+  absl::TimeZone zone = absl::UTCTimeZone();
+  std::vector<ServiceConfig> services;          // in file order
+  std::vector<ApplicationConfig> applications;  // in file order; expanded
+  std::vector<MaintenanceWindow> maintenance;   // in file order
+
+  const ServiceConfig* FindService(absl::string_view name) const;
+  const ApplicationConfig* FindApplication(absl::string_view name) const;
+  // The maintenance windows of one service, in file order.
+  std::vector<Interval> MaintenanceOf(absl::string_view service) const;
+};
+
+// Parses YAML text. `source` names the input in messages. InvalidArgument
+// listing every problem as "source:line:column: field.path: what is wrong"
+// (unknown keys, wrong types and units, values out of range, unknown or
+// duplicated names, cycles between applications, overlapping maintenance).
+absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
+                                   absl::string_view source);
+
+// Reads and parses a file. NotFound when it does not exist.
+absl::StatusOr<Config> LoadConfig(const std::string& path);
+
+}  // namespace sla
+
+#endif  // SLA_CONFIG_H_

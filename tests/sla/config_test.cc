@@ -1,0 +1,205 @@
+#include "sla/config.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sla {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The example of the configuration issue, verbatim.
+constexpr char kExample[] = R"yaml(timezone: Europe/Paris
+services:
+  - name: sql
+    owner: provider
+    contract: {catalog: azure/sql-database, target: 99.99, period: month,
+               downtime: {interval: 1m, max_error_ratio: 0.0, no_data: up},
+               maintenance_counts_as_downtime: false,
+               credits: [{below: 99.99, credit: 10}, {below: 99, credit: 25}, {below: 95, credit: 100}]}
+    objectives:
+      - {name: availability, sli: probe_success, target: 99.9, window: 30d,
+         budgeting: occurrences, alerting: true}
+  - name: web
+  - name: queue
+    owner: provider
+applications:
+  - {name: orders, components: {all_of: [web, {any_of: [sql, queue]}]}}
+maintenance:
+  - {service: sql, start: 2024-01-10T02:00:00Z, end: 2024-01-10T03:00:00Z}
+)yaml";
+
+absl::Time T(const char* text) { return ParseTimestamp(text).value(); }
+
+TEST(ConfigTest, ParsesTheDocumentedExample) {
+  absl::StatusOr<Config> c = ParseConfig(kExample, "slakit.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->timezone, "Europe/Paris");
+  EXPECT_EQ(c->zone.name(), "Europe/Paris");
+  ASSERT_EQ(c->services.size(), 3u);
+  const ServiceConfig& sql = c->services[0];
+  EXPECT_EQ(sql.name, "sql");
+  EXPECT_EQ(sql.owner, Owner::kProvider);
+  EXPECT_EQ(sql.catalog_id, "azure/sql-database");
+  ASSERT_TRUE(sql.contract.has_value());
+  EXPECT_EQ(sql.contract->commitment_percent, 99.99);
+  EXPECT_EQ(sql.contract->period, CalendarUnit::kMonth);
+  EXPECT_EQ(sql.contract->zone.name(), "Europe/Paris");
+  EXPECT_EQ(sql.contract->interval, absl::Minutes(1));
+  EXPECT_EQ(sql.contract->max_error_ratio, 0.0);
+  EXPECT_EQ(sql.contract->no_data, NoDataPolicy::kUp);
+  EXPECT_FALSE(sql.contract->maintenance_counts_as_downtime);
+  ASSERT_EQ(sql.contract->credits.size(), 3u);
+  EXPECT_EQ(sql.contract->credits[1].below_percent, 99);
+  EXPECT_EQ(sql.contract->credits[1].credit_percent, 25);
+  ASSERT_EQ(sql.objectives.size(), 1u);
+  EXPECT_EQ(sql.objectives[0].service, "sql");
+  EXPECT_EQ(sql.objectives[0].name, "availability");
+  EXPECT_EQ(sql.objectives[0].target_percent, 99.9);
+  EXPECT_EQ(sql.objectives[0].window, "30d");
+  EXPECT_EQ(sql.objectives[0].method, BudgetingMethod::kOccurrences);
+  EXPECT_TRUE(sql.objectives[0].alerting);
+  EXPECT_EQ(c->services[1].owner, Owner::kApplication);  // the default
+  EXPECT_FALSE(c->services[1].contract.has_value());
+  ASSERT_EQ(c->applications.size(), 1u);
+  EXPECT_EQ(c->applications[0].components.ToString(),
+            "all_of(web, any_of(sql, queue))");
+  ASSERT_EQ(c->maintenance.size(), 1u);
+  EXPECT_EQ(c->maintenance[0].service, "sql");
+  EXPECT_EQ(c->maintenance[0].window.from, T("2024-01-10T02:00:00Z"));
+  EXPECT_EQ(c->maintenance[0].window.to, T("2024-01-10T03:00:00Z"));
+  EXPECT_EQ(c->MaintenanceOf("sql").size(), 1u);
+  EXPECT_TRUE(c->MaintenanceOf("web").empty());
+  EXPECT_NE(c->FindService("queue"), nullptr);
+  EXPECT_EQ(c->FindService("nope"), nullptr);
+  EXPECT_NE(c->FindApplication("orders"), nullptr);
+}
+
+TEST(ConfigTest, KOfNAndStringExpressionsAndNestedApplications) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(
+services: [{name: a}, {name: b}, {name: c}, {name: d}]
+applications:
+  - {name: core, components: {k_of_n: {k: 2, of: [a, b, c]}}}
+  - {name: site, components: "all_of(core, d)"}
+)yaml",
+                                         "x.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->applications[0].components.ToString(), "k_of_n(2, a, b, c)");
+  // References to applications are expanded into their expressions.
+  EXPECT_EQ(c->applications[1].components.ToString(),
+            "all_of(k_of_n(2, a, b, c), d)");
+}
+
+// Every problem of a file is reported, each with file:line:column and the
+// path of the field.
+TEST(ConfigTest, ReportsEveryProblemWithPositionAndPath) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: web
+    colour: blue
+    contract: {target: 100.5, downtime: {interval: 5x}}
+    objectives:
+      - {name: a, target: 0, window: 30days}
+  - name: web
+)yaml",
+                                         "bad.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("bad.yaml:3:5: services[0].colour: unknown key"));
+  EXPECT_THAT(m, HasSubstr("bad.yaml:4:24: services[0].contract.target: "
+                           "100.5 is not a percentage in (0, 100)"));
+  EXPECT_THAT(m, HasSubstr("services[0].contract.downtime.interval: "
+                           "duration '5x'"));
+  EXPECT_THAT(m, HasSubstr("bad.yaml:6:27: services[0].objectives[0].target: "
+                           "0 is not a percentage"));
+  EXPECT_THAT(m, HasSubstr("services[0].objectives[0].window: window "
+                           "'30days'"));
+  EXPECT_THAT(m, HasSubstr("bad.yaml:7:11: services[1].name: service 'web' "
+                           "is declared twice"));
+}
+
+TEST(ConfigTest, ApplicationCyclesAndUnknownNamesAreErrors) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: a}]
+applications:
+  - {name: x, components: {all_of: [a, y]}}
+  - {name: y, components: {any_of: [x, a]}}
+  - {name: z, components: {all_of: [a, ghost]}}
+  - {name: w, components: {k_of_n: {k: 3, of: [a, a]}}}
+)yaml",
+                                         "apps.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("applications[0].components: cycle between "
+                           "applications: x -> y -> x"));
+  EXPECT_THAT(m, HasSubstr("applications[2].components: 'ghost' is neither "
+                           "a service nor an application"));
+  EXPECT_THAT(m, HasSubstr("applications[3].components.k_of_n.k: 3 is more "
+                           "than the 2 components listed"));
+}
+
+TEST(ConfigTest, MaintenanceMustNotOverlapAndMustEndAfterItStarts) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: sql}, {name: web}]
+maintenance:
+  - {service: sql, start: 2024-01-10T02:00:00Z, end: 2024-01-10T03:00:00Z}
+  - {service: sql, start: 2024-01-10T02:30:00Z, end: 2024-01-10T04:00:00Z}
+  - {service: web, start: 2024-01-10T02:30:00Z, end: 2024-01-10T04:00:00Z}
+  - {service: sql, start: 2024-01-10T03:00:00Z, end: 2024-01-10T03:00:00Z}
+  - {service: db, start: 2024-01-10T05:00:00Z, end: 2024-01-10T06:00:00Z}
+)yaml",
+                                         "m.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("m.yaml:4:5: maintenance[1]: overlaps another "
+                           "maintenance window of 'sql'"));
+  // Another service's window at the same time is fine.
+  EXPECT_THAT(m, Not(HasSubstr("maintenance[2]")));
+  EXPECT_THAT(m, HasSubstr("maintenance[3].end: the window ends before or "
+                           "when it starts"));
+  EXPECT_THAT(m, HasSubstr("maintenance[4].service: unknown service 'db'"));
+}
+
+TEST(ConfigTest, AdjacentMaintenanceWindowsDoNotOverlap) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: sql}]
+maintenance:
+  - {service: sql, start: 2024-01-10T02:00:00Z, end: 2024-01-10T03:00:00Z}
+  - {service: sql, start: 2024-01-10T03:00:00Z, end: 2024-01-10T04:00:00Z}
+)yaml",
+                                         "m.yaml");
+  EXPECT_TRUE(c.ok()) << c.status();
+}
+
+TEST(ConfigTest, BadYamlAndBadTopLevel) {
+  absl::StatusOr<Config> c = ParseConfig("services: [a, b\n", "y.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("not valid YAML"));
+  c = ParseConfig("timezone: Mars/Olympus\nservice: []\n", "t.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("t.yaml:2:1: config.service: unknown key"));
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("t.yaml:1:11: timezone: unknown time zone"));
+  EXPECT_EQ(ParseConfig("", "e.yaml").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(LoadConfig("/nonexistent/slakit.yaml").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(ConfigTest, ContractTiersAreValidatedAsAWhole) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: s
+    contract: {target: 99.9, credits: [{below: 99, credit: 25}, {below: 99.9, credit: 10}]}
+)yaml",
+                                         "c.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("c.yaml:3:15: services[0].contract: "));
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("credits[1]"));
+}
+
+}  // namespace
+}  // namespace sla
