@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sla/catalog.h"
 #include "yaml-cpp/yaml.h"
 
 namespace sla {
@@ -28,8 +29,7 @@ const ServiceConfig* Config::FindService(absl::string_view name) const {
   return nullptr;
 }
 
-const ApplicationConfig* Config::FindApplication(
-    absl::string_view name) const {
+const ApplicationConfig* Config::FindApplication(absl::string_view name) const {
   for (const ApplicationConfig& a : applications) {
     if (a.name == name) return &a;
   }
@@ -45,6 +45,39 @@ std::vector<Interval> Config::MaintenanceOf(absl::string_view service) const {
 }
 
 namespace {
+
+// The contract terms a catalog entry states. Terms it leaves unstated keep
+// the ContractSpec defaults, which the file can override.
+void ApplyCatalogDefaults(const CatalogEntry& e, ContractSpec* spec) {
+  if (!std::isnan(e.commitment_percent)) {
+    spec->commitment_percent = e.commitment_percent;
+  }
+  for (const CatalogCreditTier& t : e.credits) {
+    spec->credits.push_back(CreditTier{t.below_percent, t.credit_percent});
+  }
+  spec->maintenance_counts_as_downtime = e.maintenance_counts_as_downtime;
+  switch (e.downtime_kind) {
+    case CatalogDowntimeKind::kIntervalAllFail:
+      // Down only when every result of the interval failed.
+      spec->method = DowntimeMethod::kInterval;
+      spec->interval = absl::Minutes(e.interval_minutes);
+      spec->max_error_ratio = 0.999999999;
+      break;
+    case CatalogDowntimeKind::kIntervalErrorRate:
+      spec->method = DowntimeMethod::kInterval;
+      spec->interval = absl::Minutes(e.interval_minutes);
+      spec->max_error_ratio = e.max_error_ratio;
+      break;
+    case CatalogDowntimeKind::kAverageErrorRate:
+      spec->method = DowntimeMethod::kRequestBased;
+      spec->interval = absl::Minutes(e.interval_minutes);
+      break;
+    case CatalogDowntimeKind::kRequestRatio:
+    case CatalogDowntimeKind::kOther:
+      break;  // not expressible as intervals: the file must say
+  }
+  if (spec->interval <= absl::ZeroDuration()) spec->interval = absl::Minutes(1);
+}
 
 // Walks the YAML tree, collecting every problem with its position and path
 // instead of stopping at the first.
@@ -178,14 +211,27 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
   const size_t problems_before = problems_.size();
   ContractSpec spec;
   spec.zone = zone;
-  if (node["catalog"]) String(node["catalog"], absl::StrCat(path, ".catalog"),
-                              &service->catalog_id);
+  // A catalog entry gives the defaults; the fields written here override.
+  bool catalog_commitment = false;
+  if (node["catalog"] && String(node["catalog"], absl::StrCat(path, ".catalog"),
+                                &service->catalog_id)) {
+    absl::StatusOr<const CatalogEntry*> entry =
+        FindCatalogEntry(service->catalog_id);
+    if (!entry.ok()) {
+      Problem(node["catalog"], absl::StrCat(path, ".catalog"),
+              entry.status().message());
+    } else {
+      ApplyCatalogDefaults(**entry, &spec);
+      catalog_commitment = !std::isnan((*entry)->commitment_percent);
+    }
+  }
   if (node["target"]) {
     Percent(node["target"], absl::StrCat(path, ".target"),
             &spec.commitment_percent);
-  } else {
+  } else if (!catalog_commitment) {
     Problem(node, absl::StrCat(path, ".target"),
-            "missing: the committed uptime percentage, e.g. 99.95");
+            "missing: the committed uptime percentage, e.g. 99.95 (or a "
+            "catalog entry that states one)");
   }
   if (const YAML::Node p = node["period"]) {
     std::string text;
@@ -237,6 +283,7 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
     if (!c.IsSequence()) {
       Problem(c, cpath, "expected a list of {below: P, credit: C}");
     } else {
+      spec.credits.clear();  // the file's tiers replace the catalog's
       for (size_t i = 0; i < c.size(); ++i) {
         const std::string tpath = absl::StrCat(cpath, "[", i, "]");
         if (!Map(c[i], tpath, {"below", "credit"})) continue;
@@ -329,8 +376,7 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
   if (node["slice"]) {
     absl::Duration d;
     if (Duration(node["slice"], absl::StrCat(path, ".slice"), &d)) {
-      if (d <= absl::ZeroDuration() ||
-          absl::Trunc(d, absl::Minutes(1)) != d) {
+      if (d <= absl::ZeroDuration() || absl::Trunc(d, absl::Minutes(1)) != d) {
         Problem(node["slice"], absl::StrCat(path, ".slice"),
                 "must be a positive whole number of minutes");
       }
@@ -342,8 +388,7 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
     if (Number(node["slice_threshold"], absl::StrCat(path, ".slice_threshold"),
                &v)) {
       if (!(v > 0 && v <= 1)) {
-        Problem(node["slice_threshold"],
-                absl::StrCat(path, ".slice_threshold"),
+        Problem(node["slice_threshold"], absl::StrCat(path, ".slice_threshold"),
                 absl::StrCat(v, " is not a fraction in (0, 1]"));
       }
       out->slice_threshold = v;
@@ -480,9 +525,9 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ":", e.mark.line + 1, ":", e.mark.column + 1,
-        ": not valid YAML: ", e.msg));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", e.mark.line + 1, ":", e.mark.column + 1,
+                     ": not valid YAML: ", e.msg));
   }
   Parser p(source);
   Config config;
@@ -519,9 +564,9 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             p.Problem(s, path + ".name", "missing");
           } else if (p.String(s["name"], path + ".name", &service.name) &&
                      !service_nodes.emplace(service.name, s["name"]).second) {
-            p.Problem(s["name"], path + ".name",
-                      absl::StrCat("service '", service.name,
-                                   "' is declared twice"));
+            p.Problem(
+                s["name"], path + ".name",
+                absl::StrCat("service '", service.name, "' is declared twice"));
           }
           if (const YAML::Node o = s["owner"]) {
             std::string text;
@@ -684,8 +729,7 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
           }
           for (size_t j = 0; j < config.maintenance.size(); ++j) {
             const MaintenanceWindow& other = config.maintenance[j];
-            if (other.service == w.service &&
-                other.window.from < w.window.to &&
+            if (other.service == w.service && other.window.from < w.window.to &&
                 w.window.from < other.window.to) {
               p.Problem(m, path,
                         absl::StrCat("overlaps another maintenance window of '",

@@ -8,9 +8,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "bindings/cli/eval_command.h"
-#include "bindings/cli/json_writer.h"
 #include "probes/synthetic.h"
 #include "sla/engine.h"
+#include "sla/internal/json_writer.h"
 
 namespace sla {
 namespace cli {
@@ -85,7 +85,7 @@ absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
   const std::string window = absl::StrCat(options.days, "d");
   const std::vector<absl::Duration>& burn_windows = StandardBurnWindows();
 
-  JsonWriter json;
+  internal::JsonWriter json;
   json.BeginObject();
   json.Key("application");
   json.String("online-shop");
@@ -128,7 +128,7 @@ absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
 
     absl::StrAppendFormat(&table, "%-13s %-20s %6s%% %11.4f%% %7d %8.1f%%",
                           kShop[c].name, kShop[c].kind,
-                          FormatDouble(kShop[c].target_percent),
+                          internal::FormatDouble(kShop[c].target_percent),
                           b.availability * 100, b.bad, b.remaining * 100);
     for (double r : burn->rates) absl::StrAppendFormat(&table, " %6.2f", r);
     table += "\n";

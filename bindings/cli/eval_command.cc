@@ -8,8 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "bindings/cli/json_writer.h"
-#include "probes/csv_reader.h"
+#include "bindings/cli/data_loader.h"
+#include "sla/internal/json_writer.h"
 
 namespace sla {
 namespace cli {
@@ -64,7 +64,7 @@ absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
 }
 
 std::string RenderEvalJson(const EvalReport& report) {
-  JsonWriter w;
+  internal::JsonWriter w;
   w.BeginObject();
   w.Key("at");
   w.String(TimeToString(report.at));
@@ -161,7 +161,7 @@ std::string RenderEvalTable(const EvalReport& report) {
   absl::StrAppendFormat(&out, "\nwindow %s [%s, %s), target %s%%\n",
                         report.window_text, TimeToString(report.window.from),
                         TimeToString(report.window.to),
-                        FormatDouble(report.target * 100));
+                        internal::FormatDouble(report.target * 100));
   return out;
 }
 
@@ -185,42 +185,10 @@ absl::StatusOr<std::string> RunEval(const EvalOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("--at: ", at.status().message()));
   }
-  absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(options.data);
-  if (!table.ok()) return table.status();
-
-  // Keep every row of the file: retention spans the data (and at least the
-  // window and the longest burn window), so nothing is dropped as too old.
-  int64_t min_ms = INT64_MAX;
-  int64_t max_ms = INT64_MIN;
-  for (const ProbeResult& r : table->rows) {
-    min_ms = std::min(min_ms, r.unix_ms);
-    max_ms = std::max(max_ms, r.unix_ms);
-  }
-  EngineOptions engine_options;
-  absl::Duration span = table->rows.empty()
-                            ? absl::ZeroDuration()
-                            : absl::Milliseconds(max_ms - min_ms);
-  engine_options.retention =
-      std::max({engine_options.retention,
-                absl::Ceil(span, absl::Minutes(1)) + absl::Minutes(2)});
-  Engine engine(engine_options);
-  if (absl::StatusOr<std::vector<SliId>> ids =
-          probes::BindProbeTable(engine, *table);
-      !ids.ok()) {
-    return ids.status();
-  }
-  constexpr size_t kBatch = 1 << 16;
-  for (size_t i = 0; i < table->rows.size(); i += kBatch) {
-    const size_t n = std::min(kBatch, table->rows.size() - i);
-    absl::Status s =
-        engine.Ingest(absl::MakeConstSpan(table->rows.data() + i, n));
-    if (!s.ok()) {
-      return absl::Status(s.code(), absl::StrCat(options.data, ": data row ",
-                                                 i + 1, "+: ", s.message()));
-    }
-  }
+  absl::StatusOr<std::unique_ptr<Engine>> engine = LoadCsvEngine(options.data);
+  if (!engine.ok()) return engine.status();
   absl::StatusOr<EvalReport> report =
-      EvaluateAll(engine, options.target_percent, options.window, *at);
+      EvaluateAll(**engine, options.target_percent, options.window, *at);
   if (!report.ok()) return report.status();
   return options.format == "json" ? RenderEvalJson(*report)
                                   : RenderEvalTable(*report);

@@ -4,6 +4,8 @@
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
 //   slakit check --config slakit.yaml
+//   slakit report --config slakit.yaml --data F.csv --month 2024-01
+//   slakit catalog list | show ID
 //
 // Exit status: 0 success, 2 bad input or usage, 1 internal error.
 
@@ -19,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
+#include "bindings/cli/report_command.h"
 #include "probes/synthetic.h"
 #include "sla/config.h"
 
@@ -109,12 +112,11 @@ absl::StatusOr<std::string> RunCheck(const std::string& path) {
   for (const sla::ApplicationConfig& a : config->applications) {
     objectives += static_cast<int>(a.objectives.size());
   }
-  return absl::StrCat(path, ": OK: ", config->services.size(), " services (",
-                      contracts, " with a contract), ",
-                      config->applications.size(), " applications, ",
-                      objectives, " objectives, ", config->maintenance.size(),
-                      " maintenance windows; time zone ", config->timezone,
-                      "\n");
+  return absl::StrCat(
+      path, ": OK: ", config->services.size(), " services (", contracts,
+      " with a contract), ", config->applications.size(), " applications, ",
+      objectives, " objectives, ", config->maintenance.size(),
+      " maintenance windows; time zone ", config->timezone, "\n");
 }
 
 }  // namespace
@@ -183,6 +185,39 @@ int main(int argc, char** argv) {
   gen_cmd->add_flag("--no-tail-incident", gen.no_tail,
                     "Do not add the incidents still running at the end");
 
+  sla::cli::ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report",
+      "The monthly compliance report: per service the provider contract "
+      "(uptime as the contract defines it, downtime, incidents, credit owed) "
+      "and objectives; per application the composite availability and who "
+      "spent its budget.");
+  report_cmd->add_option("--config", report.config, "Configuration file")
+      ->required();
+  report_cmd->add_option("--data", report.data, "CSV file of probe results")
+      ->required();
+  report_cmd
+      ->add_option("--month", report.month,
+                   "Month to report, YYYY-MM, in the configured time zone")
+      ->required();
+  report_cmd->add_option("--format", report.format, "json, csv or md")
+      ->capture_default_str();
+  report_cmd->add_option("--out", report.out,
+                         "Write the report to this file instead of stdout");
+
+  CLI::App* catalog_cmd = app.add_subcommand(
+      "catalog", "The built-in catalog of provider SLA terms.");
+  catalog_cmd->require_subcommand(1);
+  CLI::App* catalog_list = catalog_cmd->add_subcommand(
+      "list",
+      "List every entry; terms not confirmed from the provider's own "
+      "SLA text are marked.");
+  std::string catalog_id;
+  CLI::App* catalog_show =
+      catalog_cmd->add_subcommand("show", "Show one entry in full.");
+  catalog_show->add_option("id", catalog_id, "Entry id, e.g. azure/app-service")
+      ->required();
+
   std::string check_config;
   CLI::App* check_cmd = app.add_subcommand(
       "check",
@@ -200,6 +235,9 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
   if (*eval_cmd) return Report(sla::cli::RunEval(eval));
   if (*check_cmd) return Report(RunCheck(check_config));
+  if (*report_cmd) return Report(sla::cli::RunReport(report));
+  if (*catalog_list) return Report(sla::cli::RunCatalogList());
+  if (*catalog_show) return Report(sla::cli::RunCatalogShow(catalog_id));
   if (*gen_cmd) {
     absl::StatusOr<std::string> out = RunGenerate(gen);
     if (!out.ok()) return Report(out);

@@ -142,7 +142,8 @@ applications:
 }
 
 TEST(ConfigTest, MaintenanceMustNotOverlapAndMustEndAfterItStarts) {
-  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: sql}, {name: web}]
+  absl::StatusOr<Config> c =
+      ParseConfig(R"yaml(services: [{name: sql}, {name: web}]
 maintenance:
   - {service: sql, start: 2024-01-10T02:00:00Z, end: 2024-01-10T03:00:00Z}
   - {service: sql, start: 2024-01-10T02:30:00Z, end: 2024-01-10T04:00:00Z}
@@ -150,7 +151,7 @@ maintenance:
   - {service: sql, start: 2024-01-10T03:00:00Z, end: 2024-01-10T03:00:00Z}
   - {service: db, start: 2024-01-10T05:00:00Z, end: 2024-01-10T06:00:00Z}
 )yaml",
-                                         "m.yaml");
+                  "m.yaml");
   ASSERT_FALSE(c.ok());
   const std::string m(c.status().message());
   EXPECT_THAT(m, HasSubstr("m.yaml:4:5: maintenance[1]: overlaps another "
@@ -175,8 +176,7 @@ maintenance:
 TEST(ConfigTest, BadYamlAndBadTopLevel) {
   absl::StatusOr<Config> c = ParseConfig("services: [a, b\n", "y.yaml");
   ASSERT_FALSE(c.ok());
-  EXPECT_THAT(std::string(c.status().message()),
-              HasSubstr("not valid YAML"));
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("not valid YAML"));
   c = ParseConfig("timezone: Mars/Olympus\nservice: []\n", "t.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(std::string(c.status().message()),
@@ -199,6 +199,39 @@ TEST(ConfigTest, ContractTiersAreValidatedAsAWhole) {
   EXPECT_THAT(std::string(c.status().message()),
               HasSubstr("c.yaml:3:15: services[0].contract: "));
   EXPECT_THAT(std::string(c.status().message()), HasSubstr("credits[1]"));
+}
+
+TEST(ConfigTest, CatalogEntryGivesDefaultsAndFileFieldsOverride) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: web
+    contract: {catalog: azure/app-service}
+  - name: web2
+    contract: {catalog: azure/app-service, target: 99.9,
+               maintenance_counts_as_downtime: false}
+  - name: web3
+    contract: {catalog: azure/no-such-thing, target: 99.9}
+)yaml",
+                                         "cat.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("cat.yaml:8:25: services[2].contract.catalog: "));
+  // Without the bad entry the file is valid: the catalog gives the target.
+  c = ParseConfig(R"yaml(services:
+  - name: web
+    contract: {catalog: azure/app-service}
+  - name: web2
+    contract: {catalog: azure/app-service, target: 99.9,
+               maintenance_counts_as_downtime: false}
+)yaml",
+                  "cat.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ContractSpec& web = *c->services[0].contract;
+  EXPECT_EQ(c->services[0].catalog_id, "azure/app-service");
+  EXPECT_EQ(web.commitment_percent, 99.95);         // from the catalog
+  EXPECT_TRUE(web.maintenance_counts_as_downtime);  // Azure's general terms
+  const ContractSpec& web2 = *c->services[1].contract;
+  EXPECT_EQ(web2.commitment_percent, 99.9);  // the file wins
+  EXPECT_FALSE(web2.maintenance_counts_as_downtime);
 }
 
 }  // namespace

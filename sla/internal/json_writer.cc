@@ -1,4 +1,4 @@
-#include "bindings/cli/json_writer.h"
+#include "sla/internal/json_writer.h"
 
 #include <charconv>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_format.h"
 
 namespace sla {
-namespace cli {
+namespace internal {
 
 std::string FormatDouble(double value) {
   char buf[64];
@@ -109,5 +109,5 @@ void JsonWriter::Null() {
   out_ += "null";
 }
 
-}  // namespace cli
+}  // namespace internal
 }  // namespace sla

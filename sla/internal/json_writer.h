@@ -1,6 +1,6 @@
-// bindings/cli/json_writer.h: a small streaming JSON writer for the CLI's
-// machine-readable output. Numbers are written in their shortest exact
-// (round-trip) form; non-finite doubles become null.
+// sla/internal/json_writer.h: a small streaming JSON writer for the reports'
+// and the CLI's machine-readable output. Numbers are written in their shortest
+// exact (round-trip) form; non-finite doubles become null.
 //
 //   JsonWriter w;
 //   w.BeginObject();
@@ -12,8 +12,8 @@
 // Thread-compatible. The writer does not check nesting; callers pair
 // Begin/End calls.
 
-#ifndef BINDINGS_CLI_JSON_WRITER_H_
-#define BINDINGS_CLI_JSON_WRITER_H_
+#ifndef SLA_INTERNAL_JSON_WRITER_H_
+#define SLA_INTERNAL_JSON_WRITER_H_
 
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@
 #include "absl/strings/string_view.h"
 
 namespace sla {
-namespace cli {
+namespace internal {
 
 class JsonWriter {
  public:
@@ -50,7 +50,7 @@ class JsonWriter {
 // The shortest decimal text that reads back as exactly `value`.
 std::string FormatDouble(double value);
 
-}  // namespace cli
+}  // namespace internal
 }  // namespace sla
 
-#endif  // BINDINGS_CLI_JSON_WRITER_H_
+#endif  // SLA_INTERNAL_JSON_WRITER_H_

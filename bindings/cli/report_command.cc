@@ -1,0 +1,94 @@
+#include "bindings/cli/report_command.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bindings/cli/data_loader.h"
+#include "sla/catalog.h"
+#include "sla/config.h"
+#include "sla/report.h"
+
+namespace sla {
+namespace cli {
+namespace {
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--out: cannot write '", tmp, "': ", std::strerror(errno)));
+  }
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return absl::DataLossError(
+        absl::StrCat("--out: cannot write '", path, "': ", why));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
+  if (options.format != "json" && options.format != "csv" &&
+      options.format != "md") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format: '", options.format, "' is not one of json, csv, md"));
+  }
+  absl::StatusOr<absl::CivilMonth> month = ParseMonth(options.month);
+  if (!month.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--month: ", month.status().message()));
+  }
+  absl::StatusOr<Config> config = LoadConfig(options.config);
+  if (!config.ok()) return config.status();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = LoadCsvEngine(options.data);
+  if (!engine.ok()) return engine.status();
+  absl::StatusOr<MonthlyReport> report =
+      BuildMonthlyReport(**engine, *config, *month);
+  if (!report.ok()) return report.status();
+  std::string text = options.format == "json"  ? RenderReportJson(*report)
+                     : options.format == "csv" ? RenderReportCsv(*report)
+                                               : RenderReportMarkdown(*report);
+  if (options.out.empty()) return text;
+  if (absl::Status s = WriteFileAtomically(options.out, text); !s.ok()) {
+    return s;
+  }
+  return absl::StrCat("wrote ", options.out, " (", options.format, ", ",
+                      report->services.size(), " services, ",
+                      report->applications.size(), " applications)\n");
+}
+
+std::string RunCatalogList() {
+  std::string out = absl::StrFormat("%-44s %-26s %s\n", "id", "commitment",
+                                    "not confirmed from the provider's text");
+  for (const CatalogEntry& e : Catalog()) {
+    const std::string note = CatalogConfirmationNote(e);
+    absl::StrAppendFormat(&out, "%-44s %-26s %s\n", e.id,
+                          FormatCatalogCommitment(e),
+                          note.empty() ? "-" : note);
+  }
+  absl::StrAppend(&out, "\n", Catalog().size(), " entries, catalog version ",
+                  kCatalogVersion, "\n");
+  return out;
+}
+
+absl::StatusOr<std::string> RunCatalogShow(const std::string& id) {
+  absl::StatusOr<const CatalogEntry*> e = FindCatalogEntry(id);
+  if (!e.ok()) return e.status();
+  return FormatCatalogEntry(**e);
+}
+
+}  // namespace cli
+}  // namespace sla
