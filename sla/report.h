@@ -134,6 +134,10 @@ absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text);
 std::string RenderReportJson(const MonthlyReport& report);
 std::string RenderReportCsv(const MonthlyReport& report);
 std::string RenderReportMarkdown(const MonthlyReport& report);
+// One self-contained HTML page (inline CSS and SVG, no JavaScript, no
+// network): summary table, daily availability bars per service, error-budget
+// burn-down, incident timeline, composite diagram. Prints well.
+std::string RenderReportHtml(const MonthlyReport& report);
 
 }  // namespace sla
 
