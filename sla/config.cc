@@ -191,8 +191,11 @@ class Parser {
 
   void Contract(const YAML::Node& node, absl::string_view path,
                 absl::TimeZone zone, ServiceConfig* service);
+  // `zone` is the configured time zone: a calendar window without its own
+  // ("month") is the period in that zone ("month@Europe/Paris").
   void Objective(const YAML::Node& node, absl::string_view path,
-                 absl::string_view owner_name, ObjectiveSpec* out);
+                 absl::string_view owner_name, absl::string_view zone,
+                 ObjectiveSpec* out);
   bool Expression(const YAML::Node& node, absl::string_view path,
                   CompositeExpr* out);
 
@@ -311,7 +314,8 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
 }
 
 void Parser::Objective(const YAML::Node& node, absl::string_view path,
-                       absl::string_view owner_name, ObjectiveSpec* out) {
+                       absl::string_view owner_name, absl::string_view zone,
+                       ObjectiveSpec* out) {
   out->service = std::string(owner_name);
   if (!Map(node, path,
            {"name", "sli", "slis", "target", "window", "budgeting", "slice",
@@ -357,6 +361,9 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
       absl::StatusOr<Window> window = Window::Parse(text);
       if (window.ok()) {
         out->window = text;
+        if (!window->is_rolling() && text.find('@') == std::string::npos) {
+          absl::StrAppend(&out->window, "@", zone);
+        }
       } else {
         Problem(w, absl::StrCat(path, ".window"), window.status().message());
       }
@@ -591,7 +598,7 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
                 ObjectiveSpec o;
                 const std::string opath =
                     absl::StrCat(path, ".objectives[", k, "]");
-                p.Objective(objs[k], opath, service.name, &o);
+                p.Objective(objs[k], opath, service.name, config.timezone, &o);
                 if (!o.name.empty() && !names.insert(o.name).second) {
                   p.Problem(objs[k], opath + ".name",
                             absl::StrCat("objective '", o.name,
@@ -645,7 +652,7 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
               for (size_t k = 0; k < objs.size(); ++k) {
                 ObjectiveSpec o;
                 p.Objective(objs[k], absl::StrCat(path, ".objectives[", k, "]"),
-                            app.name, &o);
+                            app.name, config.timezone, &o);
                 app.objectives.push_back(std::move(o));
               }
             }

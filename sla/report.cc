@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -135,8 +136,13 @@ absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
 }  // namespace
 
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text) {
+  // Exactly YYYY-MM: absl::ParseCivilTime alone also takes signs, spaces,
+  // one-digit months and five-digit years.
+  const auto digit = [&text](size_t i) { return absl::ascii_isdigit(text[i]); };
   absl::CivilMonth m;
-  if (!absl::ParseCivilTime(text, &m) || text.size() != 7) {
+  if (text.size() != 7 || !digit(0) || !digit(1) || !digit(2) || !digit(3) ||
+      text[4] != '-' || !digit(5) || !digit(6) ||
+      !absl::ParseCivilTime(text, &m) || absl::FormatCivilTime(m) != text) {
     return absl::InvalidArgumentError(
         absl::StrCat("month '", text, "' is not written YYYY-MM (2024-01)"));
   }
@@ -634,6 +640,7 @@ std::string RenderReportMarkdown(const MonthlyReport& report) {
   // People read the longest incidents; the JSON and CSV keep them all.
   constexpr size_t kListedIncidents = 15;
   out += "\n## Incidents\n\n";
+  bool any_incident = false;
   for (const ServiceReport& s : report.services) {
     if (!s.result || s.result->incidents.empty()) continue;
     std::vector<Incident> longest = s.result->incidents;
@@ -641,6 +648,7 @@ std::string RenderReportMarkdown(const MonthlyReport& report) {
                      [](const Incident& a, const Incident& b) {
                        return a.minutes > b.minutes;
                      });
+    any_incident = true;
     const size_t shown = std::min(longest.size(), kListedIncidents);
     absl::StrAppend(&out, "**", s.name, "**: ", longest.size(), " incidents, ",
                     s.result->downtime_minutes, " minutes down",
@@ -654,9 +662,17 @@ std::string RenderReportMarkdown(const MonthlyReport& report) {
     }
     out += "\n";
   }
+  if (!any_incident) out += "None.\n";
+  bool any_unconfirmed = false;
+  for (const ServiceReport& s : report.services) {
+    any_unconfirmed |= !s.catalog_note.empty();
+  }
+  if (any_unconfirmed) {
+    out +=
+        "\nCatalog terms marked \"not confirmed\" were not read in the "
+        "provider's own SLA text; check them before claiming a credit.\n";
+  }
   out +=
-      "\nCatalog terms marked \"not confirmed\" were not read in the "
-      "provider's own SLA text; check them before claiming a credit.\n"
       "\n## Objectives\n\n| service | objective | target | window | "
       "availability | budget remaining |\n| --- | --- | ---: | --- | ---: | "
       "---: |\n";

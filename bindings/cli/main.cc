@@ -1,6 +1,6 @@
 // slakit: the command-line front end of the slakit engine.
 //
-//   slakit demo                         sample PaaS application, 30 days
+//   slakit demo                         sample IoT application, its report
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
 //   slakit check --config slakit.yaml
@@ -131,15 +131,20 @@ int main(int argc, char** argv) {
   sla::cli::DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand(
       "demo",
-      "Evaluate a sample PaaS application (an online shop: web app, SQL "
-      "database, queue, IoT hub, functions) on generated probe data: "
-      "availability, error budget and burn rates per service.");
-  demo_cmd->add_option("--days", demo.days, "Days of generated data (= window)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 366));
-  demo_cmd->add_option("--seed", demo.seed, "Generator seed")
+      "The main job: a sample IoT application on Azure PaaS (web app, SQL "
+      "database, Service Bus, IoT Hub, Functions) with a month of simulated "
+      "probe results (a provider outage, an application bug, a brownout, a "
+      "maintenance window); writes its monthly report (HTML, JSON, Markdown) "
+      "and prints the summary.");
+  demo_cmd
+      ->add_option("--out-dir", demo.out_dir,
+                   "Where to write the report, config and results")
       ->capture_default_str();
-  demo_cmd->add_option("--format", demo.format, "table or json")
+  demo_cmd->add_option("--seed", demo.seed, "Simulation seed")
+      ->capture_default_str();
+  demo_cmd
+      ->add_option("--format", demo.format,
+                   "table (a summary) or json (the whole report)")
       ->capture_default_str();
 
   sla::cli::EvalOptions eval;

@@ -35,39 +35,69 @@ def main():
     ap.add_argument("--slakit", required=True)
     SLAKIT = ap.parse_args().slakit
 
-    # demo, JSON: 5 components x 3 probes x 30 days x 1440 minutes.
-    r = run("demo", "--format", "json")
-    check("demo json exit", r.returncode == 0, r.stderr)
-    d = json.loads(r.stdout)
-    check("demo results", d["results"] == 5 * 3 * 30 * 1440, d["results"])
-    check("demo window", d["window"] == "30d" and d["at"] == "2024-01-31T00:00:00Z", d)
-    check("demo services", [s["service"] for s in d["services"]] ==
-          ["web", "sql", "orders-queue", "iot-hub", "functions"])
-    for s in d["services"]:
-        # Recompute the budget by hand from the integer counts.
-        total, good = s["total"], s["good"]
-        check("demo total " + s["service"], total == 3 * 30 * 1440, total)
-        target = Fraction(str(s["target"]))
-        bad = total - good
-        check("demo bad " + s["service"], s["error_budget"]["bad"] == bad)
-        remaining = 1 - Fraction(bad, total) / (1 - target)
-        check("demo remaining " + s["service"],
-              abs(s["error_budget"]["remaining"] - float(remaining)) < 1e-12,
-              (s["error_budget"]["remaining"], float(remaining)))
-        check("demo availability " + s["service"],
-              s["availability"] == good / total)
-        check("demo burn windows " + s["service"],
-              list(s["burn_rates"]) == ["5m", "30m", "1h", "2h", "6h", "1d", "3d"])
-        check("demo burn >= 0 " + s["service"], all(v >= 0 for v in s["burn_rates"].values()))
-    # Same seed, same numbers; another seed, other numbers.
-    check("demo deterministic", run("demo", "--format", "json").stdout == r.stdout)
-    check("demo seed", run("demo", "--format", "json", "--seed", "7").stdout != r.stdout)
-
-    # demo, table.
-    r = run("demo")
-    check("demo table exit", r.returncode == 0, r.stderr)
-    for name in ("web", "sql", "orders-queue", "iot-hub", "functions", "availability"):
-        check("demo table has " + name, name in r.stdout)
+    with tempfile.TemporaryDirectory() as tmp:
+        out_dir = os.path.join(tmp, "demo")
+        r = run("demo", "--out-dir", out_dir)
+        check("demo exit", r.returncode == 0, r.stderr)
+        for f in ("report.html", "report.json", "report.md", "slakit.yaml", "results.csv"):
+            check("demo wrote " + f, os.path.getsize(os.path.join(out_dir, f)) > 0)
+        for needle in ("fleet-telemetry", "provider outage", "application bug", "brownout",
+                       "maintenance", "telemetry", "portal", "credit"):
+            check("demo summary has " + needle, needle in r.stdout, r.stdout)
+        with open(os.path.join(out_dir, "report.json")) as f:
+            d = json.load(f)
+        check("demo month", d["month"] == "2024-01" and d["timezone"] == "Europe/Paris")
+        svc = {s["name"]: s for s in d["services"]}
+        check("demo services", list(svc) == ["web", "sql", "bus", "iothub", "functions"], list(svc))
+        # January in Paris: 744 hours = 44,640 one-minute intervals. The SQL
+        # catalog terms: a minute is down when every check fails, maintenance
+        # counts as downtime. Down: the 42-minute outage (13:10 to 13:52 UTC
+        # on Jan 9) and the 60-minute maintenance window; three probes
+        # failing in the same minute by chance (p = 0.0004^3) never happens.
+        sql = svc["sql"]
+        check("demo sql intervals", sql["intervals"] == 44640, sql["intervals"])
+        check("demo sql down", sql["down_intervals"] == 102, sql["down_intervals"])
+        check("demo sql uptime", abs(sql["uptime_percent"] - 100.0 * (44640 - 102) / 44640) < 1e-12,
+              sql["uptime_percent"])
+        check("demo sql incidents", [(i["start"], i["end"], i["minutes"]) for i in sql["incidents"]] ==
+              [("2024-01-09T13:10:00Z", "2024-01-09T13:52:00Z", 42),
+               ("2024-01-14T01:00:00Z", "2024-01-14T02:00:00Z", 60)], sql["incidents"])
+        # 99.77% < 99.99 and >= 99: the 10% tier of the catalog's ladder.
+        check("demo sql credit", sql["met"] is False and sql["credit_percent"] == 10, sql)
+        check("demo sql catalog confirmed", sql["catalog_status"] == "confirmed" and sql["catalog_note"] == "")
+        check("demo bus not confirmed", svc["bus"]["catalog_status"] == "secondary" and
+              "not confirmed" in svc["bus"]["catalog_note"], svc["bus"])
+        check("demo functions no contract", svc["functions"]["uptime_percent"] is None)
+        apps = {a["name"]: a for a in d["applications"]}
+        tel = apps["telemetry"]
+        # The functions bug is the application's; the SQL outage is covered
+        # by the bus (any_of) and costs the telemetry nothing by itself.
+        own = tel["attribution"]["owners"]
+        check("demo telemetry application minutes", own["application"]["exclusive_intervals"] >= 100,
+              own)
+        check("demo telemetry provider minutes", own["provider"]["exclusive_intervals"] >= 1, own)
+        comp = {c["name"]: c for c in tel["attribution"]["components"]}
+        check("demo sql outage not counted alone", comp["sql"]["sole_intervals"] == 0, comp["sql"])
+        m = tel["minutes"]
+        check("demo telemetry minutes", m["up"] + m["down"] + m["no_data"] == 44640 and m["no_data"] == 0, m)
+        # portal = all_of(web, sql): the SQL outage and maintenance are the
+        # provider's, alone.
+        por = apps["portal"]["attribution"]
+        check("demo portal sql sole", {c["name"]: c for c in por["components"]}["sql"]["sole_intervals"] >= 102,
+              por)
+        check("demo portal theoretical", abs(apps["portal"]["theoretical_sla_percent"] - 99.95 * 0.9999) < 1e-9,
+              apps["portal"]["theoretical_sla_percent"])
+        # Same seed, same bytes; the files re-run through `slakit report`.
+        run("demo", "--out-dir", out_dir + "2")
+        for f in ("report.json", "report.html", "results.csv"):
+            with open(os.path.join(out_dir, f), "rb") as a, open(os.path.join(out_dir + "2", f), "rb") as b:
+                check("demo deterministic " + f, a.read() == b.read())
+        r = run("report", "--config", os.path.join(out_dir, "slakit.yaml"), "--data",
+                os.path.join(out_dir, "results.csv"), "--month", "2024-01")
+        check("demo re-run report", r.returncode == 0 and json.loads(r.stdout) == d, r.stderr)
+        r = run("demo", "--out-dir", out_dir + "3", "--seed", "7", "--format", "json")
+        check("demo other seed", r.returncode == 0 and json.loads(r.stdout) != d)
+        check("demo json stdout", json.loads(r.stdout)["month"] == "2024-01")
 
     # help and usage errors.
     r = run("--help")
@@ -82,8 +112,8 @@ def main():
     check("eval missing --data exit 2", r.returncode == 2 and "--data" in r.stderr, r.stderr)
     r = run("demo", "--format", "xml")
     check("demo bad format", r.returncode == 2 and "--format" in r.stderr, r.stderr)
-    r = run("demo", "--days", "0")
-    check("demo bad days", r.returncode == 2, r.returncode)
+    r = run("demo", "--out-dir", "/proc/no/such/dir")
+    check("demo bad out-dir", r.returncode == 2 and "--out-dir" in r.stderr, r.stderr)
     r = run("eval", "--data", "/nonexistent.csv", "--at", "0")
     check("eval missing file", r.returncode == 2 and "/nonexistent.csv" in r.stderr, r.stderr)
 
