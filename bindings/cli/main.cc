@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
       ->add_option("--month", report.month,
                    "Month to report, YYYY-MM, in the configured time zone")
       ->required();
-  report_cmd->add_option("--format", report.format, "json, csv or md")
+  report_cmd->add_option("--format", report.format, "json, csv, md or html")
       ->capture_default_str();
   report_cmd->add_option("--out", report.out,
                          "Write the report to this file instead of stdout");

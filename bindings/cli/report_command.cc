@@ -42,9 +42,9 @@ absl::Status WriteFileAtomically(const std::string& path,
 
 absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
   if (options.format != "json" && options.format != "csv" &&
-      options.format != "md") {
+      options.format != "md" && options.format != "html") {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--format: '", options.format, "' is not one of json, csv, md"));
+        "--format: '", options.format, "' is not one of json, csv, md, html"));
   }
   absl::StatusOr<absl::CivilMonth> month = ParseMonth(options.month);
   if (!month.ok()) {

@@ -22,7 +22,7 @@ struct ReportOptions {
   std::string config;           // slakit.yaml
   std::string data;             // probe CSV
   std::string month;            // YYYY-MM, in the config's time zone
-  std::string format = "json";  // json | csv | md
+  std::string format = "json";  // json | csv | md | html
   std::string out;              // file to write; "" = stdout
 };
 
