@@ -113,7 +113,8 @@ std::string N(double v) {
   if (!std::isfinite(v)) v = 0;
   std::string s = absl::StrFormat("%.1f", v);
   if (s == "-0.0") return "0";
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0)
+    s.resize(s.size() - 2);
   return s;
 }
 
@@ -140,11 +141,10 @@ std::string BudgetPercent(double remaining) {
 // An SVG root: role="img", aria-label and <title> first.
 std::string SvgOpen(absl::string_view cls, double w, double h,
                     absl::string_view label) {
-  return absl::StrCat("<svg class=\"", cls,
-                      "\" role=\"img\" aria-label=\"", Esc(label),
-                      "\" viewBox=\"0 0 ", N(w), " ", N(h), "\" width=\"",
-                      N(w), "\" height=\"", N(h), "\"><title>", Esc(label),
-                      "</title>");
+  return absl::StrCat("<svg class=\"", cls, "\" role=\"img\" aria-label=\"",
+                      Esc(label), "\" viewBox=\"0 0 ", N(w), " ", N(h),
+                      "\" width=\"", N(w), "\" height=\"", N(h), "\"><title>",
+                      Esc(label), "</title>");
 }
 
 std::string Line(double x1, double y1, double x2, double y2,
@@ -157,9 +157,8 @@ std::string Line(double x1, double y1, double x2, double y2,
 
 std::string Text(double x, double y, absl::string_view anchor,
                  absl::string_view cls, absl::string_view content) {
-  return absl::StrCat("<text x=\"", N(x), "\" y=\"", N(y),
-                      "\" text-anchor=\"", anchor, "\" class=\"", cls, "\">",
-                      content, "</text>");
+  return absl::StrCat("<text x=\"", N(x), "\" y=\"", N(y), "\" text-anchor=\"",
+                      anchor, "\" class=\"", cls, "\">", content, "</text>");
 }
 
 // ------------------------------------------------------------------ colours
@@ -202,6 +201,18 @@ struct Month {
     return absl::FormatTime("%Y-%m-%d %H:%M", t, zone);
   }
   // Where `t` falls in the period, in [0, 1].
+  // The end of day i of `days` (the last one ends with the period).
+  absl::Time DayEnd(size_t i, size_t days) const {
+    if (i + 1 >= days) return period.to;
+    if (has_month) {
+      return std::min(
+          absl::FromCivil(first + static_cast<int64_t>(i) + 1, zone),
+          period.to);
+    }
+    return period.from + (period.to - period.from) *
+                             static_cast<double>(i + 1) /
+                             static_cast<double>(days);
+  }
   double Fraction(absl::Time t) const {
     const absl::Duration len = period.to - period.from;
     if (len <= absl::ZeroDuration()) return 0;
@@ -218,13 +229,17 @@ struct Reference {
   int64_t den = 1;
 };
 
-Reference MakeReference(double percent, absl::string_view what) {
+// `percent` is written as configured (99.95%), or with 4 decimals when
+// computed (a theoretical SLA).
+Reference MakeReference(double percent, absl::string_view what,
+                        bool computed = false) {
   Reference r;
   absl::StatusOr<Target> t = Target::FromPercent(percent);
   if (!t.ok()) return r;
   r.set = true;
   r.percent = percent;
-  r.label = absl::StrCat(what, " ", FormatDouble(percent), "%");
+  r.label = absl::StrCat(
+      what, " ", computed ? Percent(percent) : FormatDouble(percent), "%");
   r.num = t->numerator();
   r.den = t->denominator();
   return r;
@@ -237,8 +252,8 @@ bool Below(const Counts& c, const Reference& ref) {
 }
 
 Reference ServiceReference(const ServiceReport& s) {
-  if (s.contract) return MakeReference(s.contract->commitment_percent,
-                                       "commitment");
+  if (s.contract)
+    return MakeReference(s.contract->commitment_percent, "commitment");
   if (!s.objectives.empty()) {
     return MakeReference(s.objectives[0].target_percent, "objective");
   }
@@ -250,7 +265,7 @@ Reference ApplicationReference(const ApplicationReport& a) {
     return MakeReference(a.objectives[0].target_percent, "objective");
   }
   if (a.theoretical_sla_percent) {
-    return MakeReference(*a.theoretical_sla_percent, "theoretical");
+    return MakeReference(*a.theoretical_sla_percent, "theoretical", true);
   }
   return Reference{};
 }
@@ -259,9 +274,8 @@ Reference ApplicationReference(const ApplicationReport& a) {
 
 // One <rect> per day with data, nothing else drawn as a rect.
 std::string DailyBarsSvg(absl::string_view subject,
-                         const std::vector<Counts>& daily,
-                         const Reference& ref, absl::string_view unit,
-                         const Month& month) {
+                         const std::vector<Counts>& daily, const Reference& ref,
+                         absl::string_view unit, const Month& month) {
   constexpr double kW = 1000, kH = 200, kLeft = 56, kRight = 112, kTop = 16,
                    kBottom = 26;
   const double plot_w = kW - kLeft - kRight;
@@ -269,13 +283,17 @@ std::string DailyBarsSvg(absl::string_view subject,
   const size_t n = std::max<size_t>(daily.size(), 1);
   const double slot = plot_w / static_cast<double>(n);
 
-  // The axis starts at a round value below the worst day and the reference.
+  // The axis starts at a round value below the reference and the days near
+  // it. A day more than 10 times the reference's allowance below it (91 %
+  // against 99.9 %) is drawn off scale, a stub with its value above, so that
+  // one outage does not flatten every other day.
+  const double cutoff = ref.set ? ref.percent - 10 * (100 - ref.percent) : -1;
   double lo = 100;
-  size_t with_data = 0;
+  size_t with_data = 0, off_scale = 0;
   for (const Counts& c : daily) {
     if (c.total <= 0) continue;
     ++with_data;
-    lo = std::min(lo, 100 * c.ratio());
+    if (100 * c.ratio() >= cutoff) lo = std::min(lo, 100 * c.ratio());
   }
   if (ref.set) lo = std::min(lo, ref.percent);
   double floor = 0;
@@ -289,19 +307,23 @@ std::string DailyBarsSvg(absl::string_view subject,
     const double v = std::clamp((percent - floor) / (100 - floor), 0.0, 1.0);
     return kTop + plot_h * (1 - v);
   };
+  for (const Counts& c : daily) {
+    off_scale += c.total > 0 && 100 * c.ratio() < floor;
+  }
 
   const std::string label = absl::StrCat(
-      "Daily availability of ", subject, ": ", with_data, " of ",
-      daily.size(), " days with data",
+      "Daily availability of ", subject, ": ", with_data, " of ", daily.size(),
+      " days with data",
       ref.set ? absl::StrCat("; dashed line at the ", ref.label) : "",
-      "; axis from ", FormatDouble(floor), "% to 100%");
+      "; axis from ", FormatDouble(floor), "% to 100%",
+      off_scale > 0 ? absl::StrCat("; ", off_scale, " days below it") : "");
   std::string out = SvgOpen("chart daily", kW, kH, label);
   // Grid and axis labels.
   for (double v : {floor, (floor + 100) / 2, 100.0}) {
     const double y = y_of(v);
     out += Line(kLeft, y, kW - kRight, y, kGrid, 1);
-    out += Text(kLeft - 6, y + 4, "end", "ax",
-                absl::StrCat(FormatDouble(v), "%"));
+    out +=
+        Text(kLeft - 6, y + 4, "end", "ax", absl::StrCat(FormatDouble(v), "%"));
   }
   out += Line(kLeft, kTop + plot_h, kW - kRight, kTop + plot_h, kAxis, 1);
   // Bars, and a grey tick on the axis for days without data.
@@ -309,30 +331,35 @@ std::string DailyBarsSvg(absl::string_view subject,
     const Counts& c = daily[i];
     const double x0 = kLeft + slot * static_cast<double>(i);
     if (c.total <= 0) {
-      out += absl::StrCat(
-          "<line x1=\"", N(x0 + slot * 0.2), "\" y1=\"",
-          N(kTop + plot_h - 2), "\" x2=\"", N(x0 + slot * 0.8), "\" y2=\"",
-          N(kTop + plot_h - 2), "\" stroke=\"", kNoData,
-          "\" stroke-width=\"3\"><title>", Esc(month.DayName(i)),
-          ": no data</title></line>");
+      out += absl::StrCat("<line x1=\"", N(x0 + slot * 0.2), "\" y1=\"",
+                          N(kTop + plot_h - 2), "\" x2=\"", N(x0 + slot * 0.8),
+                          "\" y2=\"", N(kTop + plot_h - 2), "\" stroke=\"",
+                          kNoData, "\" stroke-width=\"3\"><title>",
+                          Esc(month.DayName(i)), ": no data</title></line>");
       continue;
     }
-    const double top = std::min(y_of(100 * c.ratio()), kTop + plot_h - 1.5);
+    const bool below_axis = 100 * c.ratio() < floor;
+    const double top =
+        below_axis ? kTop + plot_h - 4
+                   : std::min(y_of(100 * c.ratio()), kTop + plot_h - 1.5);
+    if (below_axis) {
+      out += Text(x0 + slot / 2, top - 4, "middle", "off",
+                  absl::StrCat(PercentFloor(c, 1), "%"));
+    }
     const absl::string_view fill =
         !ref.set ? kNeutral : (Below(c, ref) ? kBad : kOk);
     out += absl::StrCat(
         "<rect x=\"", N(x0 + slot * 0.14), "\" y=\"", N(top), "\" width=\"",
-        N(slot * 0.72), "\" height=\"", N(kTop + plot_h - top),
-        "\" fill=\"", fill, "\"><title>", Esc(month.DayName(i)), ": ",
-        PercentFloor(c, 3), "% (", c.good, " of ", c.total, " ", unit,
-        " good)</title></rect>");
+        N(slot * 0.72), "\" height=\"", N(kTop + plot_h - top), "\" fill=\"",
+        fill, "\"><title>", Esc(month.DayName(i)), ": ", PercentFloor(c, 3),
+        "% (", c.good, " of ", c.total, " ", unit, " good)</title></rect>");
   }
   // Day numbers.
   const size_t every = slot >= 16 ? 1 : 5;
   for (size_t i = 0; i < daily.size(); ++i) {
     if ((i + 1) % every != 0 && i != 0) continue;
-    out += Text(kLeft + slot * (static_cast<double>(i) + 0.5), kH - 9,
-                "middle", "ax", absl::StrCat(i + 1));
+    out += Text(kLeft + slot * (static_cast<double>(i) + 0.5), kH - 9, "middle",
+                "ax", absl::StrCat(i + 1));
   }
   if (ref.set) {
     const double y = y_of(ref.percent);
@@ -354,9 +381,9 @@ std::string DailyBarsSvg(absl::string_view subject,
 std::string DailyTable(absl::string_view subject,
                        const std::vector<Counts>& daily, const Reference& ref,
                        const Month& month) {
-  std::string out = absl::StrCat(
-      "<table class=\"cal\"><caption>Daily availability of ", Esc(subject),
-      " (%)</caption><thead><tr>");
+  std::string out =
+      absl::StrCat("<table class=\"cal\"><caption>Daily availability of ",
+                   Esc(subject), " (%)</caption><thead><tr>");
   int lead = 0;
   if (month.has_month) {
     static constexpr absl::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu",
@@ -377,12 +404,10 @@ std::string DailyTable(absl::string_view subject,
       col = 0;
     }
     const Counts& c = daily[i];
-    const char* cls =
-        c.total <= 0 ? "nodata" : (Below(c, ref) ? "low" : "ok");
-    absl::StrAppend(&out, "<td class=\"", cls, "\"><span class=\"d\">", i + 1,
-                    "</span>",
-                    c.total <= 0 ? std::string("no data") : PercentFloor(c, 3),
-                    "</td>");
+    const char* cls = c.total <= 0 ? "nodata" : (Below(c, ref) ? "low" : "ok");
+    absl::StrAppend(
+        &out, "<td class=\"", cls, "\"><span class=\"d\">", i + 1, "</span>",
+        c.total <= 0 ? std::string("no data") : PercentFloor(c, 3), "</td>");
   }
   for (; col < 7 && col > 0; ++col) out += "<td class=\"pad\"></td>";
   out += "</tr></tbody></table>";
@@ -393,6 +418,7 @@ std::string DailyTable(absl::string_view subject,
 
 struct BurnSeries {
   std::string label;
+  std::string unit;  // of bad and total: "results", "min"
   double target_percent = 0;
   double allowed_fraction = 0;
   std::vector<double> remaining;  // days + 1 points, from 1
@@ -400,24 +426,67 @@ struct BurnSeries {
   int64_t total = 0;
 };
 
-bool MakeBurn(std::string label, double target_percent,
+// After each day: 1 - cumulative bad / (allowed fraction x cumulative total).
+bool MakeBurn(std::string label, absl::string_view unit, double target_percent,
               const std::vector<Counts>& daily, BurnSeries* out) {
   absl::StatusOr<Target> t = Target::FromPercent(target_percent);
   if (!t.ok()) return false;
   out->label = std::move(label);
+  out->unit = std::string(unit);
   out->target_percent = target_percent;
   out->allowed_fraction = t->budget_fraction();
   out->remaining.assign(1, 1.0);
   for (const Counts& c : daily) {
     out->bad += c.bad();
     out->total += c.total;
-    out->remaining.push_back(
-        out->total == 0
-            ? 1.0
-            : 1 - static_cast<double>(out->bad) /
-                      (out->allowed_fraction *
-                       static_cast<double>(out->total)));
+    out->remaining.push_back(out->total == 0
+                                 ? 1.0
+                                 : 1 - static_cast<double>(out->bad) /
+                                           (out->allowed_fraction *
+                                            static_cast<double>(out->total)));
   }
+  return true;
+}
+
+// An interval contract's downtime allowance, spent by its incidents: after
+// each day, 1 - downtime so far / ((1 - commitment) x the month's counted
+// minutes). It ends at the contract's own verdict (below 0 exactly when the
+// uptime is below the commitment), which a burn-down on probe results need
+// not (a minute with one failed result out of three is a down interval).
+// Request-based contracts have no downtime allowance: false.
+bool ContractBurn(const ServiceReport& s, const Month& month, size_t days,
+                  BurnSeries* out) {
+  if (!s.contract || !s.result || days == 0 ||
+      s.result->method != DowntimeMethod::kInterval) {
+    return false;
+  }
+  absl::StatusOr<Target> t =
+      Target::FromPercent(s.contract->commitment_percent);
+  if (!t.ok()) return false;
+  const ContractResult& r = *s.result;
+  const int64_t counted_minutes =
+      r.counted_intervals() * (s.contract->interval / absl::Minutes(1));
+  if (counted_minutes <= 0) return false;
+  out->label = "contract downtime allowance";
+  out->unit = "min";
+  out->target_percent = s.contract->commitment_percent;
+  out->allowed_fraction = t->budget_fraction();
+  out->bad = r.downtime_minutes;
+  out->total = counted_minutes;
+  const double allowed =
+      out->allowed_fraction * static_cast<double>(counted_minutes);
+  out->remaining.assign(1, 1.0);
+  for (size_t i = 0; i < days; ++i) {
+    const absl::Time end = month.DayEnd(i, days);
+    double down = 0;
+    for (const Incident& inc : r.incidents) {
+      const absl::Time to = std::min(inc.span.to, end);
+      if (to > inc.span.from) down += absl::ToDoubleMinutes(to - inc.span.from);
+    }
+    out->remaining.push_back(1 - down / allowed);
+  }
+  // The last point is the contract's own count.
+  out->remaining.back() = 1 - static_cast<double>(r.downtime_minutes) / allowed;
   return true;
 }
 
@@ -461,8 +530,8 @@ std::string BurnSvg(absl::string_view subject,
     out += Line(kLeft, y, kW - kRight, y, zero ? "#e8a0a0" : kGrid,
                 zero ? 1.3 : 1, zero ? " stroke-dasharray=\"4 3\"" : "");
     if (zero) out += Text(kW - kRight + 8, y + 4, "start", "ax", "exhausted");
-    out += Text(kLeft - 6, y + 4, "end", "ax",
-                absl::StrFormat("%.0f%%", v * 100));
+    out +=
+        Text(kLeft - 6, y + 4, "end", "ax", absl::StrFormat("%.0f%%", v * 100));
   }
   out += Line(kLeft, kTop + plot_h, kW - kRight, kTop + plot_h, kAxis, 1);
   const size_t every = plot_w / n >= 16 ? 1 : 5;
@@ -490,14 +559,12 @@ std::string BurnSvg(absl::string_view subject,
   return out;
 }
 
-std::string BurnTable(const std::vector<BurnSeries>& series,
-                      absl::string_view unit) {
-  std::string out = absl::StrCat(
+std::string BurnTable(const std::vector<BurnSeries>& series) {
+  std::string out =
       "<table class=\"legend\"><thead><tr><th>line</th><th "
-      "class=\"n\">target</th><th class=\"n\">bad / counted ",
-      unit,
-      "</th><th class=\"n\">allowed bad</th><th class=\"n\">budget "
-      "remaining at month end</th></tr></thead><tbody>");
+      "class=\"n\">target</th><th class=\"n\">bad / counted</th><th "
+      "class=\"n\">allowed bad</th><th class=\"n\">budget remaining at "
+      "month end</th></tr></thead><tbody>";
   for (size_t k = 0; k < series.size(); ++k) {
     const BurnSeries& s = series[k];
     absl::StrAppend(
@@ -507,13 +574,13 @@ std::string BurnTable(const std::vector<BurnSeries>& series,
         *std::min_element(s.remaining.begin(), s.remaining.end()) < kBurnFloor
             ? " <span class=\"muted\">(drawn down to -500%)</span>"
             : "",
+        "</td><td class=\"n\">", FormatDouble(s.target_percent),
+        "%</td><td class=\"n\">", s.bad, " / ", s.total, " ", s.unit,
         "</td><td class=\"n\">",
-        FormatDouble(s.target_percent), "%</td><td class=\"n\">", s.bad,
-        " / ", s.total, "</td><td class=\"n\">",
         absl::StrFormat("%.1f",
                         s.allowed_fraction * static_cast<double>(s.total)),
-        "</td><td class=\"n", s.remaining.back() < 0 ? " neg" : "", "\">",
-        BudgetPercent(s.remaining.back()), "</td></tr>");
+        " ", s.unit, "</td><td class=\"n", s.remaining.back() < 0 ? " neg" : "",
+        "\">", BudgetPercent(s.remaining.back()), "</td></tr>");
   }
   out += "</tbody></table>";
   return out;
@@ -521,46 +588,46 @@ std::string BurnTable(const std::vector<BurnSeries>& series,
 
 std::string BurnFigure(absl::string_view subject,
                        const std::vector<BurnSeries>& series, size_t days,
-                       absl::string_view unit, absl::string_view caption) {
+                       absl::string_view caption) {
   if (series.empty()) {
     return "<p class=\"muted\">No objective or commitment: no error budget "
            "to burn.</p>";
   }
   return absl::StrCat("<figure>", BurnSvg(subject, series, days),
                       "<figcaption>", caption, "</figcaption>",
-                      BurnTable(series, unit), "</figure>");
+                      BurnTable(series), "</figure>");
 }
 
 // ---------------------------------------------------------- timeline
 
 std::string TimelineSvg(const MonthlyReport& report, const Month& month,
                         size_t days) {
-  constexpr double kW = 1000, kLabel = 180, kRight = 14, kTop = 24,
-                   kRow = 26, kBand = 14;
+  constexpr double kW = 1000, kLabel = 180, kRight = 14, kTop = 24, kRow = 26,
+                   kBand = 14;
   const double plot_w = kW - kLabel - kRight;
-  const double h = kTop + kRow * static_cast<double>(report.services.size()) +
-                   8;
+  const double h =
+      kTop + kRow * static_cast<double>(report.services.size()) + 8;
   size_t incidents = 0;
   for (const ServiceReport& s : report.services) {
     if (s.result) incidents += s.result->incidents.size();
   }
-  std::string out = SvgOpen(
-      "chart timeline", kW, h,
-      absl::StrCat("Incident timeline, ", report.month, ": ", incidents,
-                   " contract incidents over ", report.services.size(),
-                   " services"));
+  std::string out =
+      SvgOpen("chart timeline", kW, h,
+              absl::StrCat("Incident timeline, ", report.month, ": ", incidents,
+                           " contract incidents over ", report.services.size(),
+                           " services"));
   // Day lines and numbers.
   if (month.has_month && days > 0) {
     const double slot = plot_w / static_cast<double>(days);
     for (size_t i = 0; i <= days; ++i) {
       const double x =
-          kLabel + plot_w * month.Fraction(absl::FromCivil(
-                                month.first + static_cast<int64_t>(i),
-                                month.zone));
+          kLabel +
+          plot_w * month.Fraction(absl::FromCivil(
+                       month.first + static_cast<int64_t>(i), month.zone));
       out += Line(x, kTop - 4, x, h - 6, kGrid, 1);
       if (i < days && (slot >= 16 || (i + 1) % 5 == 0 || i == 0)) {
-        out += Text(x + slot / 2, kTop - 9, "middle", "ax",
-                    absl::StrCat(i + 1));
+        out +=
+            Text(x + slot / 2, kTop - 9, "middle", "ax", absl::StrCat(i + 1));
       }
     }
   }
@@ -568,9 +635,8 @@ std::string TimelineSvg(const MonthlyReport& report, const Month& month,
     const ServiceReport& s = report.services[r];
     const double cy = kTop + kRow * (static_cast<double>(r) + 0.5);
     absl::StrAppend(&out, "<text x=\"", N(kLabel - 10), "\" y=\"", N(cy + 4),
-                    "\" text-anchor=\"end\" class=\"lbl\"><title>",
-                    Esc(s.name), "</title>", Esc(Truncate(s.name, 26)),
-                    "</text>");
+                    "\" text-anchor=\"end\" class=\"lbl\"><title>", Esc(s.name),
+                    "</title>", Esc(Truncate(s.name, 26)), "</text>");
     out += Line(kLabel, cy, kW - kRight, cy, "#eef2f6", kBand);
     if (!s.result) {
       out += Text(kLabel + 8, cy + 4, "start", "muted-t", "no contract");
@@ -583,10 +649,9 @@ std::string TimelineSvg(const MonthlyReport& report, const Month& month,
       const double x0 = kLabel + plot_w * month.Fraction(i.span.from);
       const double x1 = kLabel + plot_w * month.Fraction(i.span.to);
       absl::StrAppend(&out, "<rect x=\"", N(x0), "\" y=\"", N(cy - kBand / 2),
-                      "\" width=\"", N(std::max(x1 - x0, 2.0)),
-                      "\" height=\"", N(kBand), "\" fill=\"", kBad,
-                      "\"><title>", Esc(s.name), ": ",
-                      month.Local(i.span.from), " to ",
+                      "\" width=\"", N(std::max(x1 - x0, 2.0)), "\" height=\"",
+                      N(kBand), "\" fill=\"", kBad, "\"><title>", Esc(s.name),
+                      ": ", month.Local(i.span.from), " to ",
                       month.Local(i.span.to), " (", i.minutes,
                       " min)</title></rect>");
     }
@@ -641,9 +706,9 @@ class Diagram {
         break;
       }
       default: {
-        double max_w = std::max(0.0, 7.0 * static_cast<double>(
-                                              GroupLabel(e).size()) -
-                                         2 * kParStub);
+        double max_w =
+            std::max(0.0, 7.0 * static_cast<double>(GroupLabel(e).size()) -
+                              2 * kParStub);
         double y = kParLabel;
         double first = 0, last = 0;
         for (size_t i = 0; i < e.children.size(); ++i) {
@@ -676,8 +741,8 @@ class Diagram {
         for (size_t i = 0; i < e.children.size(); ++i) {
           const NodeSize c = sizes_.at(&e.children[i]);
           if (i > 0) {
-            wires_ += Line(cx, y + s.ay, cx + kSeriesGap, y + s.ay, kWire,
-                           kWireW);
+            wires_ +=
+                Line(cx, y + s.ay, cx + kSeriesGap, y + s.ay, kWire, kWireW);
             cx += kSeriesGap;
           }
           Draw(e.children[i], cx, y + s.ay - c.ay);
@@ -712,8 +777,7 @@ class Diagram {
     auto c = comps_.find(name);
     std::string sub(owner == nullptr ? "owner unknown" : OwnerName(*owner));
     if (c != comps_.end()) {
-      absl::StrAppend(&sub, " \xC2\xB7 ", c->second->down_minutes,
-                      " min down");
+      absl::StrAppend(&sub, " \xC2\xB7 ", c->second->down_minutes, " min down");
     }
     return sub;
   }
@@ -736,8 +800,8 @@ class Diagram {
                     N(s.h), "\" rx=\"6\" fill=\"", col.fill, "\" stroke=\"",
                     col.stroke, "\" stroke-width=\"1.6\"><title>", Esc(name),
                     " (", Esc(sub), ")</title></rect>");
-    boxes_svg_ += Text(x + s.w / 2, y + 19, "middle", "cname",
-                       Esc(Truncate(name, 30)));
+    boxes_svg_ +=
+        Text(x + s.w / 2, y + 19, "middle", "cname", Esc(Truncate(name, 30)));
     boxes_svg_ += Text(x + s.w / 2, y + 34, "middle", "csub", Esc(sub));
     boxes_svg_ += "</g>";
     ++boxes_;
@@ -748,8 +812,8 @@ class Diagram {
     // Outline: a dashed rounded path (not a rect: rects are components).
     constexpr double r = 8;
     absl::StrAppend(
-        &groups_, "<path d=\"M", N(x + r), " ", N(y), "H", N(x + s.w - r),
-        "A", N(r), " ", N(r), " 0 0 1 ", N(x + s.w), " ", N(y + r), "V",
+        &groups_, "<path d=\"M", N(x + r), " ", N(y), "H", N(x + s.w - r), "A",
+        N(r), " ", N(r), " 0 0 1 ", N(x + s.w), " ", N(y + r), "V",
         N(y + s.h - r), "A", N(r), " ", N(r), " 0 0 1 ", N(x + s.w - r), " ",
         N(y + s.h), "H", N(x + r), "A", N(r), " ", N(r), " 0 0 1 ", N(x), " ",
         N(y + s.h - r), "V", N(y + r), "A", N(r), " ", N(r), " 0 0 1 ",
@@ -822,8 +886,8 @@ std::string ObjectiveRows(absl::string_view owner,
   for (const ObjectiveReport& o : objectives) {
     absl::StrAppend(
         &out, "<tr><td>", Esc(owner), "</td><td>", Esc(o.name),
-        "</td><td class=\"n\">", FormatDouble(o.target_percent),
-        "%</td><td>", Esc(o.window), "</td><td class=\"n\">",
+        "</td><td class=\"n\">", FormatDouble(o.target_percent), "%</td><td>",
+        Esc(o.window), "</td><td class=\"n\">",
         Esc(BudgetingMethodName(o.method)), "</td><td class=\"n\">",
         o.budget.good, " / ", o.budget.total, "</td><td class=\"n\">",
         o.budget.total == 0 ? std::string("no data")
@@ -888,7 +952,7 @@ code{font-family:"DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace;f
 table{border-collapse:collapse;width:100%;font-size:13px;margin:4px 0 8px}
 caption{text-align:left;font-size:12px;color:var(--muted);padding:2px 0 4px}
 table.summary td:first-child{white-space:nowrap}
-table.summary td:last-child{overflow-wrap:anywhere;min-width:10em}
+table.summary td:last-child{overflow-wrap:anywhere;min-width:8em}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--head);font-weight:600;color:#334e68;font-size:12px}
 .n{text-align:right;font-variant-numeric:tabular-nums}
@@ -917,6 +981,7 @@ svg{max-width:100%;height:auto;display:block;break-inside:avoid;page-break-insid
 svg.daily,svg.burn,svg.timeline{width:100%}
 svg text{font-family:inherit}
 svg .ax{font-size:10px;fill:#616e7c}
+svg .off{font-size:9px;font-weight:700;fill:#c53030}
 svg .ref{font-size:10.5px;fill:#1f2933;font-weight:600}
 svg .lbl{font-size:12px;fill:#1f2933}
 svg .muted-t{font-size:11px;fill:#9aa5b1;font-style:italic}
@@ -935,14 +1000,16 @@ table.legend{width:auto;min-width:60%}
 .sw{display:inline-block;width:14px;height:4px;border-radius:2px;margin:0 8px 3px 0;vertical-align:middle}
 .swb{display:inline-block;width:14px;height:12px;border-radius:3px;margin:0 6px -2px 14px;border:1.5px solid}
 .legendline{font-size:12px;color:var(--muted);margin:4px 0}
-.two{display:grid;grid-template-columns:1fr 1fr;gap:0 22px}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:0 22px;align-items:start}
 footer{max-width:1080px;margin:0 auto;padding:0 28px 30px;font-size:12px;color:var(--muted)}
 @page{size:A4;margin:12mm}
 @media print{
 body{background:#fff;font-size:10pt}
-table{font-size:8.5pt}
-th,td{padding:4px 5px}
-code{font-size:8pt}
+table{font-size:8pt}
+th,td{padding:3px 4px}
+th{font-size:7.5pt}
+code{font-size:7.5pt}
+.badge{padding:0 5px;font-size:7.5pt}
 header.top{padding:14px 18px 12px}
 main{max-width:none;padding:12px 0 0}
 section.card{border:1px solid var(--line);padding:10px 12px;margin:0 0 12px;break-inside:auto}
@@ -1003,10 +1070,9 @@ std::string RenderReportHtml(const MonthlyReport& report) {
       "<header class=\"top\"><div class=\"eyebrow\">Service level "
       "report</div><h1>",
       Esc(title), "</h1><div class=\"meta\"><span><b>Month</b> ",
-      Esc(report.month), "</span><span><b>Time zone</b> ",
-      Esc(report.timezone), "</span><span><b>Period</b> ",
-      Esc(month.Local(report.period.from)), " to ",
-      Esc(month.Local(report.period.to)), " (",
+      Esc(report.month), "</span><span><b>Time zone</b> ", Esc(report.timezone),
+      "</span><span><b>Period</b> ", Esc(month.Local(report.period.from)),
+      " to ", Esc(month.Local(report.period.to)), " (",
       Esc(TimeToString(report.period.from)), " to ",
       Esc(TimeToString(report.period.to)),
       ")</span><span><b>Provider catalog</b> ", Esc(report.catalog_version),
@@ -1016,13 +1082,13 @@ std::string RenderReportHtml(const MonthlyReport& report) {
   out += "<section class=\"card\" id=\"summary\"><h2>Summary</h2>";
   absl::StrAppend(
       &out, "<div class=\"kpis\"><div class=\"kpi",
-      contracts > 0 && met == contracts ? " ok" : (met < contracts ? " bad" : ""),
+      contracts > 0 && met == contracts ? " ok"
+                                        : (met < contracts ? " bad" : ""),
       "\"><b>", met, " / ", contracts,
       "</b><span>contracts met</span></div><div class=\"kpi",
       incidents > 0 ? " bad" : "", "\"><b>", incidents,
       "</b><span>contract incidents</span></div><div class=\"kpi\"><b>",
-      downtime,
-      " min</b><span>contract downtime</span></div><div class=\"kpi",
+      downtime, " min</b><span>contract downtime</span></div><div class=\"kpi",
       unconfirmed > 0 ? " warn" : "", "\"><b>", unconfirmed,
       "</b><span>services with terms not confirmed</span></div></div>");
   out +=
@@ -1034,9 +1100,8 @@ std::string RenderReportHtml(const MonthlyReport& report) {
       "class=\"n\">credit</th><th>catalog</th></tr></thead><tbody>";
   for (const ServiceReport& s : report.services) {
     absl::StrAppend(&out, "<tr",
-                    s.catalog_note.empty() ? "" : " class=\"unconf\"",
-                    "><td>", Esc(s.name), "</td><td>", OwnerName(s.owner),
-                    "</td>");
+                    s.catalog_note.empty() ? "" : " class=\"unconf\"", "><td>",
+                    Esc(s.name), "</td><td>", OwnerName(s.owner), "</td>");
     if (!s.result) {
       absl::StrAppend(&out,
                       "<td class=\"n\">-</td><td class=\"n\">-</td><td "
@@ -1046,14 +1111,14 @@ std::string RenderReportHtml(const MonthlyReport& report) {
       continue;
     }
     const ContractResult& c = *s.result;
-    absl::StrAppend(
-        &out, "<td class=\"n\">", FormatDouble(s.contract->commitment_percent),
-        "%</td><td class=\"n\">", Percent(c.uptime_percent),
-        "%</td><td class=\"n\">", c.down_intervals, " / ",
-        c.counted_intervals(), "</td><td class=\"n\">", c.downtime_minutes,
-        " min</td><td>", MetBadge(s), "</td><td class=\"n\">",
-        FormatDouble(c.credit_percent), "%</td><td>", CatalogCell(s),
-        "</td></tr>");
+    absl::StrAppend(&out, "<td class=\"n\">",
+                    FormatDouble(s.contract->commitment_percent),
+                    "%</td><td class=\"n\">", Percent(c.uptime_percent),
+                    "%</td><td class=\"n\">", c.down_intervals, " / ",
+                    c.counted_intervals(), "</td><td class=\"n\">",
+                    c.downtime_minutes, " min</td><td>", MetBadge(s),
+                    "</td><td class=\"n\">", FormatDouble(c.credit_percent),
+                    "%</td><td>", CatalogCell(s), "</td></tr>");
   }
   out += "</tbody></table>";
   if (unconfirmed > 0) {
@@ -1089,16 +1154,15 @@ std::string RenderReportHtml(const MonthlyReport& report) {
   out += "</section>\n";
 
   // ---- incident timeline
-  absl::StrAppend(
-      &out,
-      "<section class=\"card\" id=\"timeline\"><h2>Incident "
-      "timeline</h2><figure>",
-      TimelineSvg(report, month, days),
-      "<figcaption>One row per service across the month (days in ",
-      Esc(report.timezone),
-      "); each red span is a contract incident, a run of down "
-      "intervals. The longest are listed with each service "
-      "below.</figcaption></figure></section>\n");
+  absl::StrAppend(&out,
+                  "<section class=\"card\" id=\"timeline\"><h2>Incident "
+                  "timeline</h2><figure>",
+                  TimelineSvg(report, month, days),
+                  "<figcaption>One row per service across the month (days in ",
+                  Esc(report.timezone),
+                  "); each red span is a contract incident, a run of down "
+                  "intervals. The longest are listed with each service "
+                  "below.</figcaption></figure></section>\n");
 
   // ---- services
   constexpr size_t kListedIncidents = 15;
@@ -1106,9 +1170,8 @@ std::string RenderReportHtml(const MonthlyReport& report) {
     const ServiceReport& s = report.services[k];
     const Reference ref = ServiceReference(s);
     absl::StrAppend(&out, "<section class=\"card service\" id=\"service-", k,
-                    "\"><h3>", Esc(s.name),
-                    " <span class=\"badge owner\">", OwnerName(s.owner),
-                    "</span> ", MetBadge(s), "</h3>");
+                    "\"><h3>", Esc(s.name), " <span class=\"badge owner\">",
+                    OwnerName(s.owner), "</span> ", MetBadge(s), "</h3>");
     if (!s.catalog_note.empty()) {
       absl::StrAppend(
           &out,
@@ -1142,45 +1205,47 @@ std::string RenderReportHtml(const MonthlyReport& report) {
     }
     facts.push_back({"probe results good / total",
                      absl::StrCat(s.month.good, " / ", s.month.total)});
-    facts.push_back(
-        {"results availability",
-         s.month.total == 0 ? std::string("no data")
-                            : absl::StrCat(Percent(100 * s.month.ratio()),
-                                           "%")});
+    facts.push_back({"results availability",
+                     s.month.total == 0
+                         ? std::string("no data")
+                         : absl::StrCat(Percent(100 * s.month.ratio()), "%")});
     out += Dl(facts);
 
-    absl::StrAppend(
-        &out, "<h4>Daily availability</h4><figure>",
-        DailyBarsSvg(s.name, s.daily, ref, "results", month),
-        "<figcaption>Probe results good per day (", Esc(report.timezone),
-        "); days without results are gaps",
-        ref.set ? absl::StrCat("; dashed line: ", Esc(ref.label),
-                               "; red bars fall below it")
-                : "",
-        ".</figcaption></figure>", DailyTable(s.name, s.daily, ref, month));
+    absl::StrAppend(&out, "<h4>Daily availability</h4><figure>",
+                    DailyBarsSvg(s.name, s.daily, ref, "results", month),
+                    "<figcaption>Probe results good per day (",
+                    Esc(report.timezone), "); days without results are gaps",
+                    ref.set ? absl::StrCat("; dashed line: ", Esc(ref.label),
+                                           "; red bars fall below it")
+                            : "",
+                    ".</figcaption></figure>",
+                    DailyTable(s.name, s.daily, ref, month));
 
     std::vector<BurnSeries> burn;
     for (const ObjectiveReport& o : s.objectives) {
       BurnSeries b;
-      if (MakeBurn(absl::StrCat("objective ", o.name), o.target_percent,
-                   s.daily, &b)) {
+      if (MakeBurn(absl::StrCat("objective ", o.name), "results",
+                   o.target_percent, s.daily, &b)) {
         burn.push_back(std::move(b));
       }
     }
     if (s.contract) {
       BurnSeries b;
-      if (MakeBurn("contract commitment", s.contract->commitment_percent,
-                   s.daily, &b)) {
+      if (ContractBurn(s, month, s.daily.size(), &b) ||
+          MakeBurn("commitment, on probe results", "results",
+                   s.contract->commitment_percent, s.daily, &b)) {
         burn.push_back(std::move(b));
       }
     }
     absl::StrAppend(
         &out, "<h4>Error-budget burn-down</h4>",
-        BurnFigure(s.name, burn, s.daily.size(), "results",
-                   "Budget left after each day of the month: 1 - cumulative "
-                   "bad results / (allowed fraction x cumulative results). "
-                   "Computed on the month's probe results; each objective's "
-                   "own window and numbers are in the summary."));
+        BurnFigure(s.name, burn, s.daily.size(),
+                   "Budget left after each day of the month. Objectives: 1 - "
+                   "cumulative bad results / (allowed fraction x cumulative "
+                   "results), on the month's probe results (each objective's "
+                   "own window is in the summary). Contract: 1 - downtime so "
+                   "far / the month's allowed downtime ((1 - commitment) x "
+                   "counted minutes); below 0 % the commitment is missed."));
 
     if (s.result && !s.result->incidents.empty()) {
       std::vector<Incident> longest = s.result->incidents;
@@ -1195,7 +1260,8 @@ std::string RenderReportHtml(const MonthlyReport& report) {
           longest.size() > shown ? absl::StrCat("; the ", shown, " longest")
                                  : std::string(),
           ".</p><table class=\"incidents\"><thead><tr><th>start (",
-          Esc(report.timezone), ")</th><th>end</th><th "
+          Esc(report.timezone),
+          ")</th><th>end</th><th "
           "class=\"n\">minutes</th><th class=\"n\">intervals</th></tr>"
           "</thead><tbody>");
       for (size_t i = 0; i < shown; ++i) {
@@ -1214,8 +1280,8 @@ std::string RenderReportHtml(const MonthlyReport& report) {
   for (size_t k = 0; k < report.applications.size(); ++k) {
     const ApplicationReport& a = report.applications[k];
     const Reference ref = ApplicationReference(a);
-    absl::StrAppend(&out, "<section class=\"card app\" id=\"app-", k,
-                    "\"><h3>", Esc(a.name),
+    absl::StrAppend(&out, "<section class=\"card app\" id=\"app-", k, "\"><h3>",
+                    Esc(a.name),
                     " <span class=\"badge owner\">application</span></h3>",
                     "<p>Components: <code>", Esc(a.expression), "</code></p>");
     out += Dl({
@@ -1225,7 +1291,8 @@ std::string RenderReportHtml(const MonthlyReport& report) {
              : absl::StrCat("- (", Esc(a.theoretical_note), ")")},
         {"observed availability",
          absl::StrCat(Percent(a.observed_availability_percent), "%")},
-        {"up / down minutes", absl::StrCat(a.up_minutes, " / ", a.down_minutes)},
+        {"up / down minutes",
+         absl::StrCat(a.up_minutes, " / ", a.down_minutes)},
         {"no-data minutes", absl::StrCat(a.no_data_minutes, " of ", a.minutes)},
         {"down minutes: provider / application / mixed",
          absl::StrCat(a.provider.exclusive_intervals, " / ",
@@ -1250,9 +1317,9 @@ std::string RenderReportHtml(const MonthlyReport& report) {
     for (const ComponentReport& c : a.components) {
       absl::StrAppend(&out, "<tr><td>", Esc(c.name), "</td><td>",
                       OwnerName(c.owner), "</td><td class=\"n\">",
-                      c.down_minutes, "</td><td class=\"n\">",
-                      c.sole_intervals, "</td><td class=\"n\">",
-                      c.shared_intervals, "</td></tr>");
+                      c.down_minutes, "</td><td class=\"n\">", c.sole_intervals,
+                      "</td><td class=\"n\">", c.shared_intervals,
+                      "</td></tr>");
     }
     absl::StrAppend(
         &out,
@@ -1305,21 +1372,21 @@ std::string RenderReportHtml(const MonthlyReport& report) {
     std::vector<BurnSeries> burn;
     for (const ObjectiveReport& o : a.objectives) {
       BurnSeries b;
-      if (MakeBurn(absl::StrCat("objective ", o.name), o.target_percent,
+      if (MakeBurn(absl::StrCat("objective ", o.name), "min", o.target_percent,
                    a.daily, &b)) {
         burn.push_back(std::move(b));
       }
     }
     if (burn.empty() && a.theoretical_sla_percent) {
       BurnSeries b;
-      if (MakeBurn("theoretical SLA", *a.theoretical_sla_percent, a.daily,
-                   &b)) {
+      if (MakeBurn("theoretical SLA", "min", *a.theoretical_sla_percent,
+                   a.daily, &b)) {
         burn.push_back(std::move(b));
       }
     }
     absl::StrAppend(
         &out, "<h4>Error-budget burn-down</h4>",
-        BurnFigure(a.name, burn, a.daily.size(), "minutes",
+        BurnFigure(a.name, burn, a.daily.size(),
                    "Budget left after each day: 1 - cumulative down minutes / "
                    "(allowed fraction x cumulative minutes with data), over "
                    "the calendar month."),

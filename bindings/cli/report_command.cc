@@ -58,9 +58,16 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
   absl::StatusOr<MonthlyReport> report =
       BuildMonthlyReport(**engine, *config, *month);
   if (!report.ok()) return report.status();
-  std::string text = options.format == "json"  ? RenderReportJson(*report)
-                     : options.format == "csv" ? RenderReportCsv(*report)
-                                               : RenderReportMarkdown(*report);
+  std::string text;
+  if (options.format == "json") {
+    text = RenderReportJson(*report);
+  } else if (options.format == "csv") {
+    text = RenderReportCsv(*report);
+  } else if (options.format == "md") {
+    text = RenderReportMarkdown(*report);
+  } else {
+    text = RenderReportHtml(*report);
+  }
   if (options.out.empty()) return text;
   if (absl::Status s = WriteFileAtomically(options.out, text); !s.ok()) {
     return s;
