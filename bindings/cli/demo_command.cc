@@ -30,6 +30,7 @@ services:
   - name: web
     owner: application          # our portal code on App Service
     contract: {catalog: azure/app-service, target: 99.95,
+               downtime: {interval: 1m, max_error_ratio: 0.5},
                credits: [{below: 99.95, credit: 10}, {below: 99, credit: 25}]}
     objectives:
       - {name: availability, target: 99.9, window: 30d, alerting: true}
@@ -269,11 +270,11 @@ absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
   for (const ApplicationReport& a : report->applications) {
     absl::StrAppendFormat(
         &out,
-        "%-10s %-34s %10s%% %8.4f%% %6d  provider %d, application %d, "
+        "%-10s %-34s %11s %8.4f%% %6d  provider %d, application %d, "
         "both %d\n",
         a.name, a.expression,
         a.theoretical_sla_percent
-            ? absl::StrFormat("%.4f", *a.theoretical_sla_percent)
+            ? absl::StrFormat("%.4f%%", *a.theoretical_sla_percent)
             : std::string("-"),
         a.observed_availability_percent, a.down_minutes,
         a.provider.exclusive_intervals, a.application.exclusive_intervals,
