@@ -14,9 +14,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "sla/catalog.h"
 #include "yaml-cpp/yaml.h"
 
@@ -226,6 +228,18 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
     } else {
       ApplyCatalogDefaults(**entry, &spec);
       catalog_commitment = !std::isnan((*entry)->commitment_percent);
+      const CatalogDowntimeKind kind = (*entry)->downtime_kind;
+      if ((kind == CatalogDowntimeKind::kRequestRatio ||
+           kind == CatalogDowntimeKind::kOther) &&
+          !node["downtime"]) {
+        Problem(node["catalog"], absl::StrCat(path, ".downtime"),
+                absl::StrCat(
+                    "missing: catalog entry '", service->catalog_id,
+                    "' states no downtime rule slakit can compute (",
+                    CatalogDowntimeKindName(kind),
+                    "); write downtime: {method, interval, max_error_ratio, "
+                    "no_data}"));
+      }
     }
   }
   if (node["target"]) {
@@ -240,10 +254,15 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
     std::string text;
     if (String(p, absl::StrCat(path, ".period"), &text)) {
       absl::StatusOr<CalendarUnit> unit = ParseCalendarUnit(text);
-      if (unit.ok()) {
-        spec.period = *unit;
-      } else {
+      if (!unit.ok()) {
         Problem(p, absl::StrCat(path, ".period"), unit.status().message());
+      } else if (*unit != CalendarUnit::kMonth) {
+        Problem(p, absl::StrCat(path, ".period"),
+                absl::StrCat("'", text,
+                             "': the report evaluates contracts per calendar "
+                             "month; only `month` is supported"));
+      } else {
+        spec.period = *unit;
       }
     }
   }
@@ -308,7 +327,30 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
   // Field problems are reported already; check the whole only without them.
   if (problems_.size() == problems_before) {
     absl::Status s = ValidateContract(spec);
-    if (!s.ok()) Problem(node, path, s.message());
+    if (!s.ok()) {
+      // Name the field as the file spells it, at its own position.
+      std::string message =
+          absl::StrReplaceAll(s.message(), {{"below_percent", "below"},
+                                            {"credit_percent", "credit"},
+                                            {"commitment_percent", "target"}});
+      YAML::Node where;
+      where.reset(node);
+      std::string field_path(path);
+      const YAML::Node d = node["downtime"];
+      const YAML::Node c = node["credits"];
+      if (absl::StartsWith(message, "interval") && d && d["interval"]) {
+        where.reset(d["interval"]);
+        field_path += ".downtime.interval";
+      } else if (absl::StartsWith(message, "max_error_ratio") && d &&
+                 d["max_error_ratio"]) {
+        where.reset(d["max_error_ratio"]);
+        field_path += ".downtime.max_error_ratio";
+      } else if (absl::StartsWith(message, "credits") && c) {
+        where.reset(c);
+        field_path += ".credits";
+      }
+      Problem(where, field_path, message);
+    }
   }
   service->contract = std::move(spec);
 }
@@ -651,8 +693,25 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             } else {
               for (size_t k = 0; k < objs.size(); ++k) {
                 ObjectiveSpec o;
-                p.Objective(objs[k], absl::StrCat(path, ".objectives[", k, "]"),
-                            app.name, config.timezone, &o);
+                const std::string opath =
+                    absl::StrCat(path, ".objectives[", k, "]");
+                p.Objective(objs[k], opath, app.name, config.timezone, &o);
+                // An application's objective counts the composite's
+                // minutes; it has no SLIs or slices of its own.
+                for (const char* key :
+                     {"sli", "slis", "slice", "slice_threshold"}) {
+                  if (objs[k].IsMap() && objs[k][key]) {
+                    p.Problem(objs[k][key], absl::StrCat(opath, ".", key),
+                              "not for an application: its objectives "
+                              "count the composite's up and down minutes");
+                  }
+                }
+                if (o.method != BudgetingMethod::kOccurrences &&
+                    objs[k].IsMap() && objs[k]["budgeting"]) {
+                  p.Problem(objs[k]["budgeting"], opath + ".budgeting",
+                            "an application's objective counts the "
+                            "composite's minutes: only occurrences");
+                }
                 app.objectives.push_back(std::move(o));
               }
             }

@@ -646,7 +646,7 @@ absl::StatusOr<ObjectiveStatus> Engine::Evaluate(ObjectiveId id,
   }
   ObjectiveStatus st;
   st.id = id;
-  st.window = entry->window.Resolve(at);
+  st.window = entry->window.ResolveAsOf(at);
   st.method = entry->spec.method;
   const int64_t from = MinuteOf(st.window.from);
   const int64_t to = MinuteOf(st.window.to);

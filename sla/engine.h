@@ -189,7 +189,9 @@ class Engine {
                                                  absl::Duration step,
                                                  int n) const;
 
-  // Budget of an objective over its window resolved at `at`.
+  // Budget of an objective as of `at`: over Window::ResolveAsOf(at), so no
+  // result after floor(at) counts (a calendar month is evaluated to date;
+  // at its end, `at` = the next month's first instant, it is whole).
   absl::StatusOr<ObjectiveStatus> Evaluate(ObjectiveId id, absl::Time at) const;
   // Burn rate over [at - w, at) for each w (whole minutes), using the
   // objective's budgeting method and target.

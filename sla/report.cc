@@ -115,9 +115,7 @@ absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
   r.method = spec.method;
   absl::StatusOr<Window> window = Window::Parse(spec.window);
   if (!window.ok()) return window.status();
-  // A calendar window is the period that holds the month's last minute.
-  if (!window->is_rolling()) at -= absl::Minutes(1);
-  r.evaluated = window->Resolve(at);
+  r.evaluated = window->ResolveAsOf(at);
   absl::StatusOr<ObjectiveId> id =
       engine.FindObjective(spec.service, spec.name);
   if (!id.ok()) id = engine.AddObjective(spec);

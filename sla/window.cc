@@ -1,5 +1,6 @@
 #include "sla/window.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -253,6 +254,14 @@ Interval Window::Resolve(absl::Time at) const {
   const absl::CivilDay end = PeriodAfter(unit_, start);
   return Interval{ceil_to_minute(StartOf(absl::CivilSecond(start), zone_)),
                   ceil_to_minute(StartOf(absl::CivilSecond(end), zone_))};
+}
+
+Interval Window::ResolveAsOf(absl::Time at) const {
+  if (rolling_) return Resolve(at);
+  const absl::Time to = FloorToMinute(at);
+  Interval period = Resolve(to - absl::Minutes(1));
+  period.to = std::min(period.to, to);
+  return period;
 }
 
 Interval Window::Next(const Interval& period) const {

@@ -105,6 +105,12 @@ class Window {
   // Calendar: the whole period that contains `at` (its end may lie after
   // `at`; the engine only has data up to the newest result).
   Interval Resolve(absl::Time at) const;
+  // The window as of `at`, for budgets "at this time": nothing after
+  // floor(at) is in it. Rolling: Resolve(at). Calendar: the period holding
+  // the minute before floor(at), cut at floor(at): month to date in the
+  // middle of a month, the whole month at its end (at = the next month's
+  // first instant).
+  Interval ResolveAsOf(absl::Time at) const;
   // Calendar only: the period that starts where `period` ends.
   Interval Next(const Interval& period) const;
 

@@ -30,7 +30,7 @@ absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
   if (!w.ok()) return w.status();
   EvalReport report;
   report.at = at;
-  report.window = w->Resolve(at);
+  report.window = w->ResolveAsOf(at);
   report.window_text = w->ToString();
   report.target = target->fraction();
   for (const std::string& service : engine.Services()) {

@@ -217,7 +217,7 @@ services:
       - {name: availability, target: 99.5, window: 30d}
   - name: svc-001
     owner: provider
-    contract: {catalog: azure/app-service, target: 99.95,
+    contract: {catalog: azure/app-service, target: 99.95, downtime: {interval: 1m},
                credits: [{below: 99.95, credit: 10}, {below: 99, credit: 25}]}
   - name: svc-002
     owner: provider

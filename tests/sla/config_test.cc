@@ -197,7 +197,7 @@ TEST(ConfigTest, ContractTiersAreValidatedAsAWhole) {
                                          "c.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(std::string(c.status().message()),
-              HasSubstr("c.yaml:3:15: services[0].contract: "));
+              HasSubstr("c.yaml:3:39: services[0].contract.credits: "));
   EXPECT_THAT(std::string(c.status().message()), HasSubstr("credits[1]"));
 }
 
@@ -216,12 +216,13 @@ TEST(ConfigTest, CatalogEntryGivesDefaultsAndFileFieldsOverride) {
   EXPECT_THAT(std::string(c.status().message()),
               HasSubstr("cat.yaml:8:25: services[2].contract.catalog: "));
   // Without the bad entry the file is valid: the catalog gives the target.
+  // App Service states no computable downtime rule, so the file gives one.
   c = ParseConfig(R"yaml(services:
   - name: web
-    contract: {catalog: azure/app-service}
+    contract: {catalog: azure/app-service, downtime: {interval: 1m}}
   - name: web2
     contract: {catalog: azure/app-service, target: 99.9,
-               maintenance_counts_as_downtime: false}
+               downtime: {interval: 5m}, maintenance_counts_as_downtime: false}
 )yaml",
                   "cat.yaml");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -232,6 +233,73 @@ TEST(ConfigTest, CatalogEntryGivesDefaultsAndFileFieldsOverride) {
   const ContractSpec& web2 = *c->services[1].contract;
   EXPECT_EQ(web2.commitment_percent, 99.9);  // the file wins
   EXPECT_FALSE(web2.maintenance_counts_as_downtime);
+}
+
+TEST(ConfigTest, CatalogEntryWithoutAComputableRuleNeedsDowntime) {
+  // Functions (Consumption) words uptime as a ratio of requests over the
+  // month, which intervals cannot express: the file must say how to count.
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: f
+    contract: {catalog: azure/functions/consumption}
+)yaml",
+                                         "f.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("services[0].contract.downtime: missing: catalog "
+                        "entry 'azure/functions/consumption' states no "
+                        "downtime rule"));
+  c = ParseConfig(R"yaml(services:
+  - name: f
+    contract: {catalog: azure/functions/consumption,
+               downtime: {method: request_based, interval: 1h}}
+)yaml",
+                  "f.yaml");
+  EXPECT_TRUE(c.ok()) << c.status();
+}
+
+TEST(ConfigTest, OnlyMonthlyContractPeriods) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: s
+    contract: {target: 99.9, period: quarter}
+)yaml",
+                                         "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("p.yaml:3:38: services[0].contract.period: 'quarter'"));
+}
+
+TEST(ConfigTest, ContractProblemsPointAtTheirField) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services:
+  - name: s
+    contract: {target: 99.9, downtime: {interval: 7m}}
+  - name: t
+    contract: {target: 99.9, credits: [{below: 99, credit: 25}, {below: 99.9, credit: 10}]}
+)yaml",
+                                         "v.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("v.yaml:3:51: services[0].contract.downtime."
+                           "interval: interval 7m"));
+  EXPECT_THAT(m, HasSubstr("v.yaml:5:39: services[1].contract.credits: "
+                           "credits[1].below"));
+  EXPECT_THAT(m, Not(HasSubstr("below_percent")));
+}
+
+TEST(ConfigTest, ApplicationObjectivesCountCompositeMinutesOnly) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: a}]
+applications:
+  - name: app
+    components: a
+    objectives:
+      - {name: o, target: 99, budgeting: timeslices, slice: 5m}
+)yaml",
+                                         "a.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("applications[0].objectives[0].slice: not for an "
+                           "application"));
+  EXPECT_THAT(m, HasSubstr("applications[0].objectives[0].budgeting: an "
+                           "application's objective"));
 }
 
 }  // namespace

@@ -989,8 +989,8 @@ TEST_F(EngineTest, CalendarMonthInParisAndUtc) {
     batch.push_back({s, Ms(T("2024-10-31T23:30:00Z")), false, 1});
   ASSERT_TRUE(e.Ingest(batch).ok());
 
-  const absl::Time october = T("2024-10-15T00:00:00Z");
-  ObjectiveStatus p = Eval(e, paris, october);
+  // Evaluated as of the first instant after each month: the whole month.
+  ObjectiveStatus p = Eval(e, paris, T("2024-10-31T23:00:00Z"));
   // Paris October: [Oct 1 00:00 CEST, Nov 1 00:00 CET) =
   // [Sep 30 22:00Z, Oct 31 23:00Z): the Sep 30 and Oct 15 results.
   EXPECT_EQ(p.window,
@@ -998,24 +998,36 @@ TEST_F(EngineTest, CalendarMonthInParisAndUtc) {
   EXPECT_EQ(p.window.length(), absl::Hours(745));  // 31 days + 1 h (DST end)
   EXPECT_EQ(p.budget.good, 3);
   EXPECT_EQ(p.budget.total, 3);
-  ObjectiveStatus u = Eval(e, utc, october);
+  ObjectiveStatus u = Eval(e, utc, T("2024-11-01T00:00:00Z"));
   // UTC October: [Oct 1, Nov 1): Oct 15 (2 good) and Oct 31 23:30 (4 bad).
   EXPECT_EQ(u.window,
             (Interval{T("2024-10-01T00:00:00Z"), T("2024-11-01T00:00:00Z")}));
   EXPECT_EQ(u.budget.good, 2);
   EXPECT_EQ(u.budget.total, 6);
 
-  // At Oct 31 23:30Z it is already November in Paris: the 4 bad results.
-  const absl::Time paris_nov = T("2024-10-31T23:30:00Z");
-  p = Eval(e, paris, paris_nov);
+  // As of Oct 15 00:00Z: month to date, nothing after `at` counts
+  // (a regression test: whole periods used to include later results).
+  const absl::Time october = T("2024-10-15T00:00:00Z");
+  p = Eval(e, paris, october);
   EXPECT_EQ(p.window,
-            (Interval{T("2024-10-31T23:00:00Z"), T("2024-11-30T23:00:00Z")}));
+            (Interval{T("2024-09-30T22:00:00Z"), T("2024-10-15T00:00:00Z")}));
+  EXPECT_EQ(p.budget.total, 1);  // Sep 30 22:30Z only
+  u = Eval(e, utc, october);
+  EXPECT_EQ(u.window,
+            (Interval{T("2024-10-01T00:00:00Z"), T("2024-10-15T00:00:00Z")}));
+  EXPECT_EQ(u.budget.total, 0);
+
+  // As of Nov 1 00:00Z it is already November in Paris (since 23:00Z):
+  // the 4 bad results of 23:30Z.
+  p = Eval(e, paris, T("2024-11-01T00:00:00Z"));
+  EXPECT_EQ(p.window,
+            (Interval{T("2024-10-31T23:00:00Z"), T("2024-11-01T00:00:00Z")}));
   EXPECT_EQ(p.budget.good, 0);
   EXPECT_EQ(p.budget.total, 4);
-  // ...and still October in UTC.
-  EXPECT_EQ(Eval(e, utc, paris_nov).budget.total, 6);
   // UTC September holds only the Sep 30 result.
-  u = Eval(e, utc, T("2024-09-10T00:00:00Z"));
+  u = Eval(e, utc, T("2024-10-01T00:00:00Z"));
+  EXPECT_EQ(u.window,
+            (Interval{T("2024-09-01T00:00:00Z"), T("2024-10-01T00:00:00Z")}));
   EXPECT_EQ(u.budget.good, 1);
   EXPECT_EQ(u.budget.total, 1);
 }
@@ -1034,7 +1046,8 @@ TEST_F(EngineTest, LeapDay) {
                            {s, Ms(T("2024-03-01T00:00:00Z")), false, 1},
                        })
                   .ok());
-  const absl::Time at = T("2024-02-29T12:00:00Z");
+  // As of the end of Feb 29: the whole of February and of Feb 29.
+  const absl::Time at = T("2024-03-01T00:00:00Z");
   ObjectiveStatus m = Eval(e, month, at);
   EXPECT_EQ(m.window,
             (Interval{T("2024-02-01T00:00:00Z"), T("2024-03-01T00:00:00Z")}));

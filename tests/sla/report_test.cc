@@ -1256,7 +1256,7 @@ services:
       - {name: availability, target: 99.9, window: 30d}
   - name: appsvc
     owner: provider
-    contract: {catalog: azure/app-service}
+    contract: {catalog: azure/app-service, downtime: {interval: 1m}}
   - name: sqldb
     owner: provider
     contract: {catalog: azure/sql-database}
