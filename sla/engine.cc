@@ -232,6 +232,14 @@ absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
   }
   absl::StatusOr<std::vector<SliId>> slis = ResolveObjectiveSlis(spec);
   if (!slis.ok()) return slis.status();
+  // Timeslice methods count every slice of the window: keep that bounded.
+  constexpr int64_t kMaxSlices = 10'000'000;
+  if (spec.method != BudgetingMethod::kOccurrences && window->is_rolling() &&
+      WholeMinutes(window->length()) / WholeMinutes(spec.slice) > kMaxSlices) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": window ", spec.window, " holds more than ",
+                     kMaxSlices, " slices of ", DurationToString(spec.slice)));
+  }
 
   absl::MutexLock lock(&registry_mu_);
   for (const auto& o : objectives_) {
@@ -487,10 +495,11 @@ absl::Status Engine::IngestEvents(absl::Span<const EventCount> events) {
     Shard& shard = ShardOf(e.sli);
     shard.mu.AssertHeld();
     if (sum > shard.series[e.sli >> bits].Headroom(minute)) {
-      return absl::OutOfRangeError(absl::StrCat(
-          "record ", i, ": the minute ", TimeToString(MinuteStart(minute)),
-          " of SLI id ", e.sli, " would exceed ",
-          internal::MinuteSeries::kMaxMinuteCount, " events"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": field 'total': the minute ",
+                       TimeToString(MinuteStart(minute)), " of SLI id ", e.sli,
+                       " would hold more than ",
+                       internal::MinuteSeries::kMaxMinuteCount, " events"));
     }
   }
   for (const EventCount& e : events) {

@@ -30,7 +30,9 @@
 // Errors. Every call returns absl::Status or absl::StatusOr:
 //   InvalidArgument  bad spec or record (the message names the record index
 //                    and field), a result in the future beyond the clock
-//                    tolerance, an event-ratio count sent as a probe result;
+//                    tolerance, an event-ratio count sent as a probe result,
+//                    event counts that would take one minute of one SLI
+//                    past 2^32 - 1 events;
 //   OutOfRange       a result older than the retention horizon;
 //   NotFound         unknown SLI, service or objective;
 //   AlreadyExists    an SLI or objective declared twice.

@@ -128,7 +128,9 @@ absl::string_view BudgetingMethodName(BudgetingMethod method);
 struct ObjectiveSpec {
   std::string service;            // the service the SLIs belong to
   std::string name;               // e.g. "availability"
-  std::vector<std::string> slis;  // SLI names; empty = all probe-success SLIs
+  // SLI names; empty = all probe-success SLIs of the service at the time
+  // the objective is declared (SLIs added later are not included).
+  std::vector<std::string> slis;
   double target_percent = 99.9;   // in (0, 100)
   std::string window = "30d";     // see Window::Parse
   BudgetingMethod method = BudgetingMethod::kOccurrences;

@@ -118,10 +118,30 @@ absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
   r.evaluated = window->ResolveAsOf(at);
   absl::StatusOr<ObjectiveId> id =
       engine.FindObjective(spec.service, spec.name);
-  if (!id.ok()) id = engine.AddObjective(spec);
+  if (id.ok()) {
+    // Declared before (an engine reused across reports): it must be this
+    // objective, not an older one of the same name.
+    absl::StatusOr<ObjectiveSpec> declared = engine.GetObjective(*id);
+    if (!declared.ok()) return declared.status();
+    if (declared->target_percent != spec.target_percent ||
+        declared->window != spec.window || declared->method != spec.method ||
+        declared->slis != spec.slis || declared->slice != spec.slice ||
+        declared->slice_threshold != spec.slice_threshold) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "objective '", spec.service, "/", spec.name,
+          "' is declared in the engine with another target, window or SLIs "
+          "than in the configuration"));
+    }
+  } else {
+    id = engine.AddObjective(spec);
+  }
   if (!id.ok()) {
-    // No results for the service at all: an objective without data.
-    if (absl::IsNotFound(id.status())) return r;
+    // A service without any result: an objective without data. Anything
+    // else (an SLI the service does not have) is a configuration error.
+    if (absl::IsNotFound(id.status()) &&
+        !engine.ServiceSlis(spec.service).ok()) {
+      return r;
+    }
     return id.status();
   }
   absl::StatusOr<ObjectiveStatus> st = engine.Evaluate(*id, at);

@@ -20,6 +20,19 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path) {
     min_ms = std::min(min_ms, r.unix_ms);
     max_ms = std::max(max_ms, r.unix_ms);
   }
+  // The engine keeps every minute between the oldest and the newest
+  // result; a stray timestamp years away would make that huge.
+  constexpr int64_t kMaxSpanMs = int64_t{400} * 86'400'000;
+  if (!table->rows.empty() &&
+      // max_ms >= min_ms, so the unsigned difference is exact.
+      static_cast<uint64_t>(max_ms) - static_cast<uint64_t>(min_ms) >
+          static_cast<uint64_t>(kMaxSpanMs)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": the results span ", TimeToString(absl::FromUnixMillis(min_ms)),
+        " to ", TimeToString(absl::FromUnixMillis(max_ms)),
+        "; a file may span at most 400 days (is a timestamp in seconds or "
+        "microseconds instead of milliseconds?)"));
+  }
   EngineOptions options;
   const absl::Duration span = table->rows.empty()
                                   ? absl::ZeroDuration()

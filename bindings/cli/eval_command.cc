@@ -46,10 +46,12 @@ absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
     }
     ObjectiveSpec slo;
     slo.service = service;
-    slo.name = "eval";
+    // The name carries the spec, so evaluating again with another target or
+    // window never reuses an objective declared for the first one.
+    slo.name = absl::StrCat("eval ", target_percent, "% ", window);
     slo.target_percent = target_percent;
     slo.window = window;
-    absl::StatusOr<ObjectiveId> oid = engine.FindObjective(service, "eval");
+    absl::StatusOr<ObjectiveId> oid = engine.FindObjective(service, slo.name);
     if (!oid.ok()) oid = engine.AddObjective(slo);
     if (!oid.ok()) return oid.status();
     absl::StatusOr<ObjectiveStatus> st = engine.Evaluate(*oid, at);

@@ -114,6 +114,22 @@ def main():
     check("demo bad format", r.returncode == 2 and "--format" in r.stderr, r.stderr)
     r = run("demo", "--out-dir", "/proc/no/such/dir")
     check("demo bad out-dir", r.returncode == 2 and "--out-dir" in r.stderr, r.stderr)
+    # A stray timestamp far from the others (seconds instead of ms) is bad
+    # input, not a reason to hold years of minutes in memory.
+    with tempfile.TemporaryDirectory() as tmp:
+        far = os.path.join(tmp, "far.csv")
+        with open(far, "w") as f:
+            f.write("timestamp_ms,service,probe,ok,latency_ms\n"
+                    "1704067200,a,p,1,1\n1704067200000,a,p,1,1\n")
+        r = run("eval", "--data", far, "--at", "2024-01-02T00:00:00Z")
+        check("eval far timestamps exit 2", r.returncode == 2 and "at most 400 days" in r.stderr,
+              (r.returncode, r.stderr))
+        far2 = os.path.join(tmp, "far2.csv")
+        with open(far2, "w") as f:
+            f.write("timestamp_ms,service,probe,ok,latency_ms\n"
+                    "-9223372036854775808,a,p,1,1\n1704067200000,a,p,1,1\n")
+        r = run("eval", "--data", far2, "--at", "2024-01-02T00:00:00Z")
+        check("eval int64 min timestamp exit 2", r.returncode == 2, (r.returncode, r.stderr))
     r = run("eval", "--data", "/nonexistent.csv", "--at", "0")
     check("eval missing file", r.returncode == 2 and "/nonexistent.csv" in r.stderr, r.stderr)
 

@@ -523,13 +523,13 @@ TEST_F(EngineTest, EventMinuteOverflowWithinOneBatch) {
   absl::Status st = e.IngestEvents({{ev, Ms(t) - kMinuteMs, 1, 1},
                                     {ev, Ms(t), 0, kHalf},
                                     {ev, Ms(t) + 5, kHalf, kHalf}});
-  EXPECT_EQ(st.code(), absl::StatusCode::kOutOfRange) << st;
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
   EXPECT_THAT(std::string(st.message()), HasSubstr("record 2"));
   EXPECT_EQ(Q(e, ev, t - absl::Hours(1), t + absl::Hours(1)), C(0, 0));
   EXPECT_EQ(e.newest(), absl::InfinitePast());
   // A single record above the limit.
   st = e.IngestEvents({{ev, Ms(t), 0, int64_t{1} << 32}});
-  EXPECT_EQ(st.code(), absl::StatusCode::kOutOfRange) << st;
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
   // 2^31 + (2^31 - 1) = 2^32 - 1: exactly the limit, accepted.
   ASSERT_TRUE(e.IngestEvents({{ev, Ms(t), 0, kHalf},
                               {ev, Ms(t) + 5, kHalf - 1, kHalf - 1}})
@@ -545,7 +545,7 @@ TEST_F(EngineTest, EventMinuteOverflowAcrossBatches) {
   ASSERT_TRUE(e.IngestEvents({{ev, Ms(t), 10, 4294967290}}).ok());
   // 4294967290 + 6 = 4294967296 > 2^32 - 1: rejected with the other record.
   absl::Status st = e.IngestEvents({{ev2, Ms(t), 1, 1}, {ev, Ms(t) + 1, 6, 6}});
-  EXPECT_EQ(st.code(), absl::StatusCode::kOutOfRange) << st;
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
   EXPECT_THAT(std::string(st.message()), HasSubstr("record 1"));
   EXPECT_EQ(Q(e, ev, t, t + absl::Minutes(1)), C(10, 4294967290));
   EXPECT_EQ(Q(e, ev2, t, t + absl::Minutes(1)), C(0, 0));
@@ -554,7 +554,7 @@ TEST_F(EngineTest, EventMinuteOverflowAcrossBatches) {
   EXPECT_EQ(Q(e, ev, t, t + absl::Minutes(1)), C(15, 4294967295));
   // Any further event in that minute overflows; the next minute is fine.
   EXPECT_EQ(e.IngestEvents({{ev, Ms(t), 0, 1}}).code(),
-            absl::StatusCode::kOutOfRange);
+            absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(e.IngestEvents({{ev, Ms(t) + kMinuteMs, 0, 1}}).ok());
 }
 
@@ -572,7 +572,7 @@ TEST_F(EngineTest, EventMinuteOverflowInSealedHour) {
   // Data 3 hours later makes the engine seal the hour.
   ASSERT_TRUE(e.IngestEvents({{ev, Ms(h + absl::Hours(3)), 1, 1}}).ok());
   EXPECT_EQ(e.IngestEvents({{ev, Ms(h + absl::Minutes(17)), 0, 2}}).code(),
-            absl::StatusCode::kOutOfRange);
+            absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(e.IngestEvents({{ev, Ms(h + absl::Minutes(17)), 1, 1}}).ok());
   // 60 * (2^32 - 2) + 1 = 257698037641 in the hour.
   EXPECT_EQ(Q(e, ev, h, h + absl::Hours(1)), C(1, 257698037641));

@@ -1569,5 +1569,41 @@ TEST(ParseMonthTest, RejectsSevenCharacterTextThatIsNotYyyyMm) {
   }
 }
 
+// An objective naming an SLI the service does not have is a configuration
+// error, not "no data" (regression: it used to show a full budget).
+TEST_F(ReportTest, ObjectiveWithAnUnknownSliIsAnError) {
+  Feed("web", "home", T("2024-01-01T00:00:00Z"), T("2024-01-01T01:00:00Z"));
+  const Config config = MustParse(R"yaml(services:
+  - name: web
+    objectives:
+      - {name: a, slis: [nosuch], target: 99.9, window: 30d}
+)yaml");
+  absl::StatusOr<MonthlyReport> r =
+      BuildMonthlyReport(engine_, config, absl::CivilMonth(2024, 1));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("nosuch"));
+}
+
+// An engine reused across reports keeps objectives by name: a changed
+// target in the configuration must not silently use the old one.
+TEST_F(ReportTest, ObjectiveDeclaredWithAnotherSpecIsAnError) {
+  Feed("web", "home", T("2024-01-01T00:00:00Z"), T("2024-01-01T01:00:00Z"));
+  const char* kFirst = R"yaml(services:
+  - name: web
+    objectives: [{name: a, target: 99.9, window: 30d}]
+)yaml";
+  ASSERT_TRUE(
+      BuildMonthlyReport(engine_, MustParse(kFirst), absl::CivilMonth(2024, 1))
+          .ok());
+  absl::StatusOr<MonthlyReport> r =
+      BuildMonthlyReport(engine_, MustParse(R"yaml(services:
+  - name: web
+    objectives: [{name: a, target: 99.0, window: 30d}]
+)yaml"),
+                         absl::CivilMonth(2024, 1));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition)
+      << r.status();
+}
+
 }  // namespace
 }  // namespace sla
