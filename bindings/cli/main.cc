@@ -162,12 +162,13 @@ int main(int argc, char** argv) {
   eval_cmd
       ->add_option("--window", eval.window,
                    "Rolling window (30d, 28d, 1h) or calendar period "
-                   "(month, week@Europe/Paris)")
+                   "(month, week@Europe/Paris: the period to date)")
       ->capture_default_str();
   eval_cmd
       ->add_option("--at", eval.at,
                    "Evaluation time: RFC 3339 (2024-01-31T00:00:00Z) or "
-                   "epoch milliseconds")
+                   "epoch milliseconds; counts are per minute, so it is "
+                   "floored to its minute")
       ->required();
   eval_cmd->add_option("--format", eval.format, "table or json")
       ->capture_default_str();
