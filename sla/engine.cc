@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "absl/base/optimization.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
@@ -737,6 +739,344 @@ size_t Engine::MemoryUsage() const {
     }
   }
   return bytes;
+}
+
+}  // namespace sla
+
+// ------------------------------------------------------------------ state
+//
+// EncodeState layout (all integers LEB128 varints; signed ones zigzag;
+// doubles as 8 little-endian bytes; strings as a varint length + bytes):
+//   "SLAKENG1" version(=1) has_newest newest_minute(signed)
+//   n_slis, per SLI: service name kind threshold_ms(double)
+//   n_objectives, per objective: service name n_slis slis... target(double)
+//     window method slice_minutes slice_threshold(double) alerting
+//   per SLI, in id order: n_runs, per run: start(signed, delta from the end
+//     of the previous run, absolute for the first) length good total
+// A run is a stretch of consecutive minutes with the same (good, total).
+
+namespace sla {
+namespace {
+
+constexpr absl::string_view kStateMagic = "SLAKENG1";
+constexpr uint64_t kStateVersion = 1;
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+void PutSigned(std::string* out, int64_t v) {
+  PutVarint(out,
+            (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+void PutString(std::string* out, absl::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s.data(), s.size());
+}
+void PutDouble(std::string* out, double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof(bits));
+  for (int i = 0; i < 8; ++i)
+    out->push_back(static_cast<char>(bits >> (8 * i)));
+}
+
+// Reads the encoding; the first failure sticks and names the offset.
+class StateReader {
+ public:
+  explicit StateReader(absl::string_view in) : in_(in) {}
+  bool ok() const { return error_.empty(); }
+  absl::Status status() const {
+    return ok() ? absl::OkStatus()
+                : absl::DataLossError(absl::StrCat("engine state: ", error_,
+                                                   " at byte ", error_at_));
+  }
+  void Fail(absl::string_view what) {
+    if (ok()) {
+      error_ = std::string(what);
+      error_at_ = pos_;
+    }
+  }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && ok(); shift += 7) {
+      if (pos_ >= in_.size()) {
+        Fail("truncated number");
+        return 0;
+      }
+      const uint8_t b = static_cast<uint8_t>(in_[pos_++]);
+      v |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    Fail("number too long");
+    return 0;
+  }
+  int64_t Signed() {
+    const uint64_t z = Varint();
+    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  std::string String() {
+    const uint64_t n = Varint();
+    if (!ok() || n > in_.size() - pos_) {
+      Fail("truncated string");
+      return "";
+    }
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  double Double() {
+    if (in_.size() - pos_ < 8) {
+      Fail("truncated number");
+      return 0;
+    }
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) {
+      bits |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i]))
+              << (8 * i);
+    }
+    pos_ += 8;
+    double d;
+    std::memcpy(&d, &bits, sizeof(d));
+    return d;
+  }
+  bool Expect(absl::string_view magic) {
+    if (in_.substr(pos_, magic.size()) != magic) {
+      Fail("not an engine state (bad magic)");
+      return false;
+    }
+    pos_ += magic.size();
+    return true;
+  }
+  bool at_end() const { return pos_ == in_.size(); }
+
+ private:
+  absl::string_view in_;
+  size_t pos_ = 0;
+  std::string error_;
+  size_t error_at_ = 0;
+};
+
+struct Run {
+  int64_t start;
+  uint64_t length;
+  uint64_t good;
+  uint64_t total;
+};
+
+}  // namespace
+
+void Engine::EncodeState(std::string* out) const {
+  out->append(kStateMagic.data(), kStateMagic.size());
+  PutVarint(out, kStateVersion);
+  {
+    absl::MutexLock lock(&newest_mu_);
+    PutVarint(out, newest_minute_ != INT64_MIN);
+    PutSigned(out, newest_minute_ == INT64_MIN ? 0 : newest_minute_);
+  }
+  std::vector<SliSpec> slis;
+  std::vector<ObjectiveSpec> objectives;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    for (const auto& e : slis_) slis.push_back(e->spec);
+    for (const auto& o : objectives_) objectives.push_back(o->spec);
+  }
+  PutVarint(out, slis.size());
+  for (const SliSpec& s : slis) {
+    PutString(out, s.service);
+    PutString(out, s.name);
+    PutVarint(out, static_cast<uint64_t>(s.kind));
+    PutDouble(out, s.latency_threshold_ms);
+  }
+  PutVarint(out, objectives.size());
+  for (const ObjectiveSpec& o : objectives) {
+    PutString(out, o.service);
+    PutString(out, o.name);
+    PutVarint(out, o.slis.size());
+    for (const std::string& n : o.slis) PutString(out, n);
+    PutDouble(out, o.target_percent);
+    PutString(out, o.window);
+    PutVarint(out, static_cast<uint64_t>(o.method));
+    PutVarint(out, static_cast<uint64_t>(WholeMinutes(o.slice)));
+    PutDouble(out, o.slice_threshold);
+    PutVarint(out, o.alerting);
+  }
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
+  std::vector<Run> runs;
+  for (SliId id = 0; id < slis.size(); ++id) {
+    runs.clear();
+    {
+      Shard& shard = ShardOf(id);
+      absl::ReaderMutexLock lock(&shard.mu);
+      shard.series[id >> bits].ForEachMinute(
+          INT64_MIN / 2, INT64_MAX / 2,
+          [&runs](int64_t minute, uint64_t good, uint64_t total) {
+            if (!runs.empty()) {
+              Run& r = runs.back();
+              if (r.start + static_cast<int64_t>(r.length) == minute &&
+                  r.good == good && r.total == total) {
+                ++r.length;
+                return;
+              }
+            }
+            runs.push_back(Run{minute, 1, good, total});
+          });
+    }
+    PutVarint(out, runs.size());
+    int64_t prev_end = 0;
+    for (const Run& r : runs) {
+      PutSigned(out, r.start - prev_end);
+      PutVarint(out, r.length);
+      PutVarint(out, r.good);
+      PutVarint(out, r.total);
+      prev_end = r.start + static_cast<int64_t>(r.length);
+    }
+  }
+}
+
+absl::Status Engine::RestoreState(absl::string_view encoded) {
+  if (sli_count_.load(std::memory_order_acquire) != 0) {
+    return absl::FailedPreconditionError(
+        "engine state can only be restored into an engine without SLIs");
+  }
+  // Decode everything first: a corrupt encoding leaves the engine as it is.
+  StateReader in(encoded);
+  in.Expect(kStateMagic);
+  if (in.ok() && in.Varint() != kStateVersion) in.Fail("unknown version");
+  const bool has_newest = in.Varint() != 0;
+  const int64_t newest = in.Signed();
+  std::vector<SliSpec> slis(in.ok() ? in.Varint() : 0);
+  if (slis.size() > encoded.size()) in.Fail("impossible SLI count");
+  for (SliSpec& s : slis) {
+    if (!in.ok()) break;
+    s.service = in.String();
+    s.name = in.String();
+    const uint64_t kind = in.Varint();
+    if (kind > static_cast<uint64_t>(SliKind::kEventRatio)) {
+      in.Fail("unknown SLI kind");
+    }
+    s.kind = static_cast<SliKind>(kind);
+    s.latency_threshold_ms = in.Double();
+  }
+  std::vector<ObjectiveSpec> objectives(in.ok() ? in.Varint() : 0);
+  if (objectives.size() > encoded.size()) in.Fail("impossible count");
+  for (ObjectiveSpec& o : objectives) {
+    if (!in.ok()) break;
+    o.service = in.String();
+    o.name = in.String();
+    const uint64_t n = in.Varint();
+    if (n > encoded.size()) in.Fail("impossible count");
+    for (uint64_t i = 0; i < n && in.ok(); ++i) o.slis.push_back(in.String());
+    o.target_percent = in.Double();
+    o.window = in.String();
+    const uint64_t method = in.Varint();
+    if (method > static_cast<uint64_t>(BudgetingMethod::kRatioTimeslices)) {
+      in.Fail("unknown budgeting method");
+    }
+    o.method = static_cast<BudgetingMethod>(method);
+    o.slice = absl::Minutes(static_cast<int64_t>(in.Varint()));
+    o.slice_threshold = in.Double();
+    o.alerting = in.Varint() != 0;
+  }
+  std::vector<std::vector<Run>> series(slis.size());
+  for (std::vector<Run>& runs : series) {
+    if (!in.ok()) break;
+    const uint64_t n = in.Varint();
+    if (n > encoded.size()) in.Fail("impossible run count");
+    int64_t prev_end = 0;
+    for (uint64_t i = 0; i < n && in.ok(); ++i) {
+      Run r;
+      r.start = prev_end + in.Signed();
+      r.length = in.Varint();
+      r.good = in.Varint();
+      r.total = in.Varint();
+      if (r.length == 0 || r.good > r.total ||
+          r.total > internal::MinuteSeries::kMaxMinuteCount ||
+          r.length > (uint64_t{1} << 40)) {
+        in.Fail("invalid run");
+      }
+      prev_end = r.start + static_cast<int64_t>(r.length);
+      runs.push_back(r);
+    }
+  }
+  if (in.ok() && !in.at_end()) in.Fail("trailing bytes");
+  // What AddSli and AddObjective would refuse, refused before anything is
+  // applied.
+  absl::flat_hash_set<std::string> keys;
+  for (const SliSpec& sli : slis) {
+    if (!in.ok()) break;
+    if (sli.service.empty() || sli.name.empty() ||
+        !keys.insert(SliKey(sli.service, sli.name)).second) {
+      in.Fail("empty or repeated SLI name");
+    }
+  }
+  absl::flat_hash_set<std::string> objective_keys;
+  for (const ObjectiveSpec& o : objectives) {
+    if (!in.ok()) break;
+    bool slis_known = true;
+    for (const std::string& n : o.slis) {
+      slis_known &= keys.contains(SliKey(o.service, n));
+    }
+    bool has_probe_sli = false;
+    for (const SliSpec& sli : slis) {
+      has_probe_sli |=
+          sli.service == o.service && sli.kind == SliKind::kProbeSuccess;
+    }
+    if (o.name.empty() || !Target::FromPercent(o.target_percent).ok() ||
+        !Window::Parse(o.window).ok() || !IsWholeMinutes(o.slice) ||
+        !(o.slice_threshold > 0 && o.slice_threshold <= 1) || !slis_known ||
+        (o.slis.empty() && !has_probe_sli) ||
+        !objective_keys.insert(SliKey(o.service, o.name)).second) {
+      in.Fail(absl::StrCat("invalid objective '", o.service, "/", o.name, "'"));
+    }
+  }
+  if (!in.ok()) return in.status();
+
+  for (const SliSpec& s : slis) {
+    absl::StatusOr<SliId> id = AddSli(s);
+    if (!id.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("engine state: SLI: ", id.status().message()));
+    }
+  }
+  const int64_t horizon =
+      has_newest ? newest - retention_minutes_ + 1 : INT64_MIN;
+  const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
+  for (SliId id = 0; id < series.size(); ++id) {
+    Shard& shard = ShardOf(id);
+    absl::MutexLock lock(&shard.mu);
+    internal::MinuteSeries& s = shard.series[id >> bits];
+    for (const Run& r : series[id]) {
+      for (uint64_t k = 0; k < r.length; ++k) {
+        const int64_t minute = r.start + static_cast<int64_t>(k);
+        if (minute < horizon) continue;
+        s.Add(minute, static_cast<uint32_t>(r.good),
+              static_cast<uint32_t>(r.total));
+      }
+    }
+  }
+  for (const ObjectiveSpec& o : objectives) {
+    absl::StatusOr<ObjectiveId> id = AddObjective(o);
+    if (!id.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("engine state: objective: ", id.status().message()));
+    }
+  }
+  if (has_newest) {
+    AdvanceNewest(newest);
+    // AdvanceNewest seals only when an hour boundary is crossed from an
+    // earlier newest minute; seal the restored hours now.
+    for (const auto& shard : shards_) {
+      absl::MutexLock lock(&shard->mu);
+      for (internal::MinuteSeries& s : shard->series) {
+        s.DropBefore(horizon);
+        s.Seal(newest - 60);
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace sla

@@ -204,6 +204,20 @@ class Engine {
   // Memory held by series data, in bytes (approximate, for benchmarks).
   size_t MemoryUsage() const;
 
+  // ---- state, for snapshots ----
+
+  // Appends to `out` an encoding of every SLI, objective and counter and of
+  // the newest minute seen: versioned bytes that RestoreState reads back
+  // (layout in engine.cc; counters as runs of equal minutes, so a probe
+  // series of a quiet month is a few hundred bytes). Each series is read
+  // under its lock; an ingest running meanwhile may be in it or not.
+  void EncodeState(std::string* out) const;
+  // Restores what EncodeState wrote into this engine, which must not have
+  // any SLI yet (FailedPrecondition otherwise). DataLoss, naming the byte
+  // offset, for a truncated or corrupt encoding; the engine is then left
+  // unchanged. Results older than this engine's retention are dropped.
+  absl::Status RestoreState(absl::string_view encoded);
+
  private:
   struct Shard;
   struct SliEntry;
