@@ -6,7 +6,7 @@
 #   tools/setup.sh --test   also what the tests need (Bazel, gtest, benchmark)
 set -eu
 
-packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev"
+packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev zlib1g-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages libgtest-dev libgmock-dev libbenchmark-dev python3 \
 xz-utils gzip bazel-bootstrap chromium"

@@ -21,8 +21,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -57,9 +57,9 @@ uint64_t GetU64(const char* p) {
 
 // zlib's CRC-32 of `n` bytes (n < 4 GiB: kMaxPayloadBytes is far below).
 uint32_t Crc32(const char* p, size_t n) {
-  return static_cast<uint32_t>(
-      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(p),
-            static_cast<uInt>(n)));
+  return static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0),
+                                     reinterpret_cast<const Bytef*>(p),
+                                     static_cast<uInt>(n)));
 }
 
 std::string EncodeSegmentHeader(uint64_t first_lsn) {
@@ -233,8 +233,8 @@ struct SegmentScan {
   std::string reason;     // why, when bad
 };
 
-using RecordFn = absl::FunctionRef<absl::Status(uint64_t, uint8_t,
-                                                absl::string_view)>;
+using RecordFn =
+    absl::FunctionRef<absl::Status(uint64_t, uint8_t, absl::string_view)>;
 
 absl::Status NoOp(uint64_t, uint8_t, absl::string_view) {
   return absl::OkStatus();
@@ -254,11 +254,10 @@ absl::Status ScanSegment(absl::string_view data, uint64_t name_lsn,
   *scan = SegmentScan();
   if (data.size() < kSegmentHeaderBytes) {
     scan->bad = true;
-    scan->reason =
-        data.empty()
-            ? "empty segment file (no header)"
-            : absl::StrCat("partial segment header (", data.size(), " of ",
-                           kSegmentHeaderBytes, " bytes)");
+    scan->reason = data.empty()
+                       ? "empty segment file (no header)"
+                       : absl::StrCat("partial segment header (", data.size(),
+                                      " of ", kSegmentHeaderBytes, " bytes)");
     return absl::OkStatus();
   }
   const char* h = data.data();
@@ -370,11 +369,11 @@ absl::Status ScanLog(const std::string& dir,
     const std::string path = JoinPath(dir, seg.name);
     const bool last = i + 1 == segments.size();
     if (seg.first_lsn != next_lsn) {
-      return absl::DataLossError(absl::StrCat(
-          "wal: ", path, " starts at LSN ", seg.first_lsn,
-          " but the previous segment ends at LSN ", next_lsn - 1,
-          seg.first_lsn > next_lsn ? " (records are missing)"
-                                   : " (segments overlap)"));
+      return absl::DataLossError(
+          absl::StrCat("wal: ", path, " starts at LSN ", seg.first_lsn,
+                       " but the previous segment ends at LSN ", next_lsn - 1,
+                       seg.first_lsn > next_lsn ? " (records are missing)"
+                                                : " (segments overlap)"));
     }
     absl::StatusOr<std::string> data = ReadWholeFile(path);
     if (!data.ok()) return data.status();
@@ -457,10 +456,10 @@ absl::StatusOr<RecoveryResult> ReadLog(
   RecoveryResult result;
   if (segments->empty()) return result;
   if (from_lsn > 1 && from_lsn < segments->front().first_lsn) {
-    return absl::DataLossError(absl::StrCat(
-        "wal: records from LSN ", from_lsn, " were requested but ", d,
-        " starts at LSN ", segments->front().first_lsn, " (",
-        segments->front().name, ")"));
+    return absl::DataLossError(
+        absl::StrCat("wal: records from LSN ", from_lsn, " were requested but ",
+                     d, " starts at LSN ", segments->front().first_lsn, " (",
+                     segments->front().name, ")"));
   }
   // Skip the segments whose successor starts at or before from_lsn.
   size_t first = 0;
@@ -481,9 +480,8 @@ absl::Status TruncateTornTail(absl::string_view dir,
   absl::StatusOr<std::vector<SegmentFile>> segments = ListSegments(d);
   if (!segments.ok()) return segments.status();
   if (segments->empty() || segments->back().name != result.dropped_at.segment) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("wal: ", result.dropped_at.segment,
-                     " is not the last segment of ", d));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "wal: ", result.dropped_at.segment, " is not the last segment of ", d));
   }
   const std::string path = JoinPath(d, result.dropped_at.segment);
   absl::StatusOr<uint64_t> size = FileSize(path);
@@ -503,8 +501,8 @@ absl::Status TruncateTornTail(absl::string_view dir,
     const int fd =
         ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return FileError(errno, "create", copy);
-    absl::Status s = WriteAll(fd, absl::string_view(*data).substr(offset), copy,
-                              nullptr);
+    absl::Status s =
+        WriteAll(fd, absl::string_view(*data).substr(offset), copy, nullptr);
     if (s.ok()) s = SyncFd(fd, copy);
     ::close(fd);
     if (!s.ok()) return s;
@@ -573,10 +571,9 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Open(
     if (::mkdir(sub.c_str(), 0755) == 0) {
       if (options.sync != SyncPolicy::kNone) {
         const size_t slash = sub.find_last_of('/');
-        const std::string parent =
-            slash == std::string::npos ? "."
-            : slash == 0               ? "/"
-                                       : sub.substr(0, slash);
+        const std::string parent = slash == std::string::npos ? "."
+                                   : slash == 0               ? "/"
+                                                : sub.substr(0, slash);
         absl::Status s = SyncDir(parent);
         if (!s.ok()) return s;
       }
@@ -593,9 +590,9 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Open(
     const int err = errno;
     ::close(lock_fd);
     if (err == EWOULDBLOCK) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "wal: ", d, " is already open by another LogWriter (", lock_path,
-          " is locked)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("wal: ", d, " is already open by another LogWriter (",
+                       lock_path, " is locked)"));
     }
     return FileError(err, "flock", lock_path);
   }
@@ -607,39 +604,38 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Open(
   SegmentScan tail;
   RecoveryResult& rec = w->recovery_;
   if (!segments->empty()) {
-    absl::Status s = ScanLog(d, *segments, segments->size() - 1, 0, NoOp, &rec,
-                             &tail);
+    const size_t last = segments->size() - 1;
+    absl::Status s = ScanLog(d, *segments, last, 0, NoOp, &rec, &tail);
     if (!s.ok()) return s;
+    const bool no_header =
+        rec.tail_dropped && rec.dropped_at.offset < kSegmentHeaderBytes;
+    if (no_header && last > 0) {
+      // The last segment holds no record. Before deleting it, check that
+      // the previous one (sealed, so read strictly) ends where it starts.
+      s = ScanLog(d, *segments, last - 1, 0, NoOp, &rec, nullptr);
+      if (!s.ok()) return s;
+    }
     if (rec.tail_dropped) {
       s = TruncateTornTail(d, rec);
       if (!s.ok()) return s;
-      if (rec.dropped_at.offset < kSegmentHeaderBytes) {
-        // The last segment had no valid header and is gone; the previous
-        // one (sealed, so read strictly) is the last now.
-        const RecoveryResult dropped = rec;
-        segments->pop_back();
-        if (!segments->empty()) {
-          s = ScanLog(d, *segments, segments->size() - 1, 0, NoOp, &rec,
-                      &tail);
-          if (!s.ok()) return s;
-          if (rec.tail_dropped) {
-            return absl::DataLossError(absl::StrCat(
-                "wal: ", JoinPath(d, rec.dropped_at.segment), " offset ",
-                rec.dropped_at.offset, ": ", rec.reason,
-                " (a sealed segment, followed by ", dropped.dropped_at.segment,
-                ")"));
-          }
-        } else {
-          tail = SegmentScan();
-        }
-        rec.tail_dropped = true;
-        rec.dropped_at = dropped.dropped_at;
-        rec.dropped_bytes = dropped.dropped_bytes;
-        rec.intact_records_dropped = dropped.intact_records_dropped;
-        rec.reason = dropped.reason;
-        if (segments->empty()) rec.last_lsn = dropped.last_lsn;
+    }
+    if (no_header) {
+      segments->pop_back();  // deleted; the previous segment is the last
+      tail = SegmentScan();
+      if (!segments->empty()) {
+        absl::StatusOr<uint64_t> size =
+            FileSize(JoinPath(d, segments->back().name));
+        if (!size.ok()) return size.status();
+        tail.good_end = *size;
+        tail.records = rec.records;
       }
     }
+  }
+
+  if (options.sync != SyncPolicy::kNone) {
+    // Segments created by an earlier kNone writer may not be durable yet.
+    absl::Status s = SyncDir(d);
+    if (!s.ok()) return s;
   }
 
   absl::MutexLock lock(&w->mu_);
@@ -795,9 +791,13 @@ absl::Status LogWriter::WriteGroup(const std::vector<Request*>& group,
   absl::Status s = Flush(buffered, out);
   if (!s.ok()) return s;
   if (sync_requested && dirty_) return SyncSegment(out);
-  if (options_.sync == SyncPolicy::kInterval && dirty_ &&
-      options_.clock->Now() - last_sync_ >= options_.sync_interval) {
-    return SyncSegment(out);
+  if (options_.sync == SyncPolicy::kInterval && dirty_) {
+    // A clock that went backwards (a wall-clock step) counts as due, so a
+    // step back cannot suspend the flushes for as long as it was.
+    const absl::Time now = options_.clock->Now();
+    if (now - last_sync_ >= options_.sync_interval || now < last_sync_) {
+      return SyncSegment(out);
+    }
   }
   return absl::OkStatus();
 }

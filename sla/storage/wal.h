@@ -22,22 +22,24 @@
 // the kernel by write(2), and under kAlways also flushed by fdatasync(2):
 //   kNone      acknowledged records survive kill -9, abort() and any other
 //              death of the process (they are in the kernel's page cache),
-//              but not a kernel crash or power loss. The log never calls
-//              fsync; what power loss keeps is whatever the kernel had
-//              written back (typically up to ~30 s is lost, and sealed
-//              segments may be damaged, which ReadLog reports as DataLoss).
+//              but not a kernel crash or power loss. The log calls fsync
+//              only when asked (Sync()) and when Open cuts a torn tail; what
+//              power loss keeps is whatever the kernel had written back
+//              (typically up to ~30 s is lost, and sealed segments may be
+//              damaged, which ReadLog reports as DataLoss).
 //   kInterval  (default) as kNone for process death. Against power loss:
 //              there is no background thread; the group commit that finishes
 //              its write(2) at least `sync_interval` after the previous
 //              fdatasync runs one, covering every record written so far. So
 //              while appends keep coming, power loss loses at most the
 //              records acknowledged in the last `sync_interval` (plus one
-//              group). When appends stop, the records written since the last
-//              fdatasync stay in the page cache until the next Append,
-//              Sync() or Close(); a store that must bound that call Sync()
-//              from its own timer. Sealed segments are always flushed
-//              (below), so after power loss only the last segment can have a
-//              torn tail.
+//              group). Time comes from LogOptions::clock; a clock that
+//              steps backwards makes the next group flush. When appends stop,
+//              the records written since the last fdatasync stay in the page
+//              cache until the next Append, Sync() or Close(); a store that
+//              must bound that call Sync() from its own timer. Sealed segments
+//              are always flushed (below), so after power loss only the last
+//              segment can have a torn tail.
 //   kAlways    acknowledged records also survive power loss and kernel
 //              crashes (given a device that honours cache flushes): the
 //              group's fdatasync completes before any record of the group is
@@ -94,7 +96,10 @@
 // the file and offset: those segments were complete and flushed when sealed,
 // so damage there is not a torn write and replay does not skip it.
 // LogWriter::Open recovers the tail itself (TruncateTornTail) and continues
-// at last_lsn + 1.
+// at last_lsn + 1. A torn write leaves nothing readable behind the cut; when
+// well-formed records do follow the damage in the last segment (a flipped
+// bit rather than a crash), they are counted in intact_records_dropped and
+// TruncateTornTail keeps a copy of the dropped bytes next to the segment.
 //
 // Errors: InvalidArgument (bad options, payload over kMaxPayloadBytes),
 // NotFound (ReadLog on a missing directory), FailedPrecondition (the
@@ -103,9 +108,13 @@
 // the tail), and errno-derived codes from the file system, whose messages
 // name the file.
 //
-// Thread safety: LogWriter is thread-safe; Append, Sync, stats and
-// RemoveSegmentsBefore may be called from any number of threads. Close must
-// not race with other calls. One LogWriter per directory: Open takes an
+// Ownership: Open returns the only owner of the writer, which owns its file
+// descriptors; LogOptions::clock is borrowed. Nothing else is shared.
+//
+// Thread safety: LogWriter is thread-safe; Append, Sync, Close, stats and
+// RemoveSegmentsBefore may be called from any number of threads (calls after
+// Close fail with FailedPrecondition). Only the destructor must not run
+// concurrently with another call. One LogWriter per directory: Open takes an
 // exclusive flock(2) on <dir>/LOCK, also against other processes. ReadLog and
 // TruncateTornTail are meant to run before the writer is opened.
 
@@ -205,13 +214,14 @@ struct RecoveryResult {
 };
 
 // Replays the log in `dir` in LSN order, calling fn for every record with
-// lsn >= from_lsn (0 and 1 both mean everything). Segments whose records are
-// all below from_lsn are not read. A non-OK status from fn stops the replay
-// and is returned as is. A torn tail of the last segment is reported in the
-// result, not an error; damage elsewhere is DataLoss (see the file comment),
-// as is from_lsn > 1 below the first LSN still in the log (the records in
-// between were removed). NotFound if `dir` does not exist; an existing
-// directory without segments is an empty log. Does not modify anything.
+// lsn >= from_lsn (0 and 1 both mean everything); `payload` is valid only
+// during the call. Segments whose records are all below from_lsn are not
+// read. A non-OK status from fn stops the replay and is returned as is. A torn
+// tail of the last segment is reported in the result, not an error; damage
+// elsewhere is DataLoss (see the file comment), as is from_lsn > 1 below the
+// first LSN still in the log (the records in between were removed). NotFound if
+// `dir` does not exist; an existing directory without segments is an empty log.
+// Does not modify anything.
 absl::StatusOr<RecoveryResult> ReadLog(
     absl::string_view dir,
     absl::FunctionRef<absl::Status(uint64_t lsn, uint8_t type,
@@ -276,8 +286,9 @@ class LogWriter {
   // The LSN the next record will get.
   uint64_t next_lsn() const;
   LogStats stats() const;
-  // What Open found at the tail. Only the last segment is read, so `records`
-  // counts that segment's records.
+  // What Open found at the tail. Only the tail is read (the last segment,
+  // and the one before it when the last has no valid header), so `records`
+  // counts the records of those segments only.
   const RecoveryResult& recovery() const { return recovery_; }
   const std::string& dir() const { return dir_; }
 
@@ -325,9 +336,9 @@ class LogWriter {
 
   // Owned by the current leader (leader_active_), or by Open / Close when no
   // leader can exist; never touched by other threads.
-  int fd_ = -1;                  // the active segment
-  std::string segment_path_;     // its path
-  uint64_t segment_size_ = 0;    // its size in bytes
+  int fd_ = -1;                // the active segment
+  std::string segment_path_;   // its path
+  uint64_t segment_size_ = 0;  // its size in bytes
   uint64_t segment_records_ = 0;
   bool dirty_ = false;  // records written since the last fdatasync
   absl::Time last_sync_;

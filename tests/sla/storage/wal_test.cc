@@ -178,8 +178,11 @@ class WalTest : public ::testing::Test {
   void SetUp() override {
     const ::testing::TestInfo* info =
         ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = absl::StrCat(::testing::TempDir(), "slakit_wal_",
-                         info->test_suite_name(), "_", info->name(), "_",
+    // "Layouts/TornTailTest", "ZeroFilledTail/OneSegment": no '/' in the
+    // directory name, so that TearDown removes all of it.
+    std::string name = absl::StrCat(info->test_suite_name(), "_", info->name());
+    std::replace(name.begin(), name.end(), '/', '_');
+    root_ = absl::StrCat(::testing::TempDir(), "slakit_wal_", name, "_",
                          ::getpid());
     fs::remove_all(root_);
     fs::create_directories(root_);
@@ -250,8 +253,9 @@ class WalTest : public ::testing::Test {
 
 TEST_F(WalTest, RoundTripAcrossSegmentsAndReopen) {
   {
-    std::unique_ptr<LogWriter> w = MustOpen(dir_, Options(SyncPolicy::kNone,
-                                                          /*segment_bytes=*/512));
+    std::unique_ptr<LogWriter> w =
+        MustOpen(dir_, Options(SyncPolicy::kNone,
+                               /*segment_bytes=*/512));
     ASSERT_NE(w, nullptr);
     EXPECT_FALSE(w->recovery().tail_dropped);
     EXPECT_EQ(w->next_lsn(), 1u);
@@ -264,8 +268,8 @@ TEST_F(WalTest, RoundTripAcrossSegmentsAndReopen) {
   const std::vector<std::string> segments = Segments(dir_);
   ASSERT_GT(segments.size(), 10u);
   EXPECT_EQ(segments.front(), SegName(1));
-  for (const std::string& s : segments) EXPECT_LE(FileSize(dir_ + "/" + s),
-                                                  512u);
+  for (const std::string& s : segments)
+    EXPECT_LE(FileSize(dir_ + "/" + s), 512u);
 
   absl::StatusOr<Replay> r = ReadAll(dir_);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -277,8 +281,8 @@ TEST_F(WalTest, RoundTripAcrossSegmentsAndReopen) {
 
   // Reopen: LSNs continue, nothing is overwritten.
   {
-    std::unique_ptr<LogWriter> w = MustOpen(dir_, Options(SyncPolicy::kNone,
-                                                          512));
+    std::unique_ptr<LogWriter> w =
+        MustOpen(dir_, Options(SyncPolicy::kNone, 512));
     ASSERT_NE(w, nullptr);
     EXPECT_EQ(w->next_lsn(), 301u);
     EXPECT_EQ(w->recovery().last_lsn, 300u);
@@ -321,7 +325,7 @@ TEST_F(WalTest, FramingIsAsDocumented) {
   const std::string data = ReadFile(dir_ + "/" + SegName(1));
   ASSERT_GE(data.size(), kSegmentHeaderBytes);
   EXPECT_EQ(data.substr(0, 8), "SLAKWAL1");
-  EXPECT_EQ(data.substr(8, 4), std::string("\x01\0\0\0", 4));   // version
+  EXPECT_EQ(data.substr(8, 4), std::string("\x01\0\0\0", 4));  // version
   EXPECT_EQ(data.substr(12, 8), std::string("\x01\0\0\0\0\0\0\0", 8));
   const std::string p1 = Payload(1);
   const uint64_t r1 = kSegmentHeaderBytes;
@@ -395,8 +399,8 @@ TEST_F(WalTest, InvalidArguments) {
 }
 
 TEST_F(WalTest, RecordLargerThanASegmentGetsItsOwnSegment) {
-  std::unique_ptr<LogWriter> w = MustOpen(dir_, Options(SyncPolicy::kNone,
-                                                        256));
+  std::unique_ptr<LogWriter> w =
+      MustOpen(dir_, Options(SyncPolicy::kNone, 256));
   ASSERT_NE(w, nullptr);
   ASSERT_TRUE(w->Append(1, "small").ok());
   const std::string big(1000, 'B');
@@ -430,6 +434,7 @@ TEST_F(WalTest, CallbackErrorStopsReplay) {
 struct TailCase {
   const char* name;
   bool one_record_per_segment;
+  friend void PrintTo(const TailCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class TornTailTest : public WalTest,
@@ -483,9 +488,9 @@ TEST_P(TornTailTest, TruncatedAtEveryByteOfTheLastRecord) {
       EXPECT_EQ(r->result.dropped_at.offset, last_start_);
       EXPECT_EQ(r->result.dropped_bytes, k);
       EXPECT_EQ(r->result.intact_records_dropped, 0u);
-      EXPECT_THAT(r->result.reason,
-                  k < kRecordHeaderBytes ? HasSubstr("partial record header")
-                                         : HasSubstr("runs past the end"));
+      EXPECT_THAT(r->result.reason, k < kRecordHeaderBytes
+                                        ? HasSubstr("partial record header")
+                                        : HasSubstr("runs past the end"));
     }
 
     // The writer reports the same, cuts the tail and continues there.
@@ -494,8 +499,7 @@ TEST_P(TornTailTest, TruncatedAtEveryByteOfTheLastRecord) {
       ASSERT_NE(w, nullptr);
       EXPECT_EQ(w->recovery().tail_dropped, k > 0);
       EXPECT_EQ(w->recovery().dropped_bytes, r->result.dropped_bytes);
-      EXPECT_EQ(w->recovery().dropped_at.offset,
-                r->result.dropped_at.offset);
+      EXPECT_EQ(w->recovery().dropped_at.offset, r->result.dropped_at.offset);
       EXPECT_EQ(FileSize(seg), last_start_);
     }
     ExpectAppendAfterRecovery(dir, kN);
@@ -551,8 +555,9 @@ TEST_P(TornTailTest, FlippedLengthCrcAndPayloadGiveTheirReasons) {
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->records.size(), kN - 1);
     EXPECT_THAT(r->result.reason, HasSubstr(f.reason));
-    EXPECT_THAT(r->result.ToString(),
-                HasSubstr(absl::StrCat(last_segment_, " offset ", last_start_)));
+    EXPECT_THAT(
+        r->result.ToString(),
+        HasSubstr(absl::StrCat(last_segment_, " offset ", last_start_)));
     // TruncateTornTail on its own does what Open does.
     ASSERT_TRUE(TruncateTornTail(dir, r->result).ok());
     EXPECT_EQ(FileSize(dir + "/" + last_segment_), last_start_);
@@ -601,13 +606,13 @@ TEST_P(TornTailTest, ZeroFilledTail) {
   ExpectAppendAfterRecovery(dir2, kN);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Layouts, TornTailTest,
-    ::testing::Values(TailCase{"OneSegment", false},
-                      TailCase{"OneRecordPerSegment", true}),
-    [](const ::testing::TestParamInfo<TailCase>& info) {
-      return std::string(info.param.name);
-    });
+INSTANTIATE_TEST_SUITE_P(Layouts, TornTailTest,
+                         ::testing::Values(TailCase{"OneSegment", false},
+                                           TailCase{"OneRecordPerSegment",
+                                                    true}),
+                         [](const ::testing::TestParamInfo<TailCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST_F(WalTest, EmptyLastSegmentFile) {
   MakeLog(dir_, 10, Options());
@@ -622,6 +627,20 @@ TEST_F(WalTest, EmptyLastSegmentFile) {
   EXPECT_EQ(r->result.dropped_bytes, 0u);
   EXPECT_THAT(r->result.reason, HasSubstr("empty segment file"));
   ExpectAppendAfterRecovery(dir_, 11);
+}
+
+TEST_F(WalTest, EmptyLastSegmentAfterAGapIsDataLoss) {
+  // The previous segment ends at 10, the next claims to start at 15.
+  MakeLog(dir_, 10, Options());
+  WriteFile(dir_ + "/" + SegName(15), "");
+  absl::StatusOr<Replay> r = ReadAll(dir_);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(r.status().message(), HasSubstr("missing"));
+  absl::StatusOr<std::unique_ptr<LogWriter>> w =
+      LogWriter::Open(dir_, Options());
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(w.status().message(), HasSubstr(SegName(15)));
+  EXPECT_TRUE(fs::exists(dir_ + "/" + SegName(15)));  // left for inspection
 }
 
 TEST_F(WalTest, OnlySegmentIsEmptyKeepsItsLsn) {
@@ -922,10 +941,16 @@ TEST_F(WalTest, IntervalSyncsOnlyWhenTheClockSaysSo) {
   AppendUpTo(w.get(), 22);
   ASSERT_TRUE(w->Sync().ok());
   EXPECT_EQ(w->stats().syncs, 3u);
-  // Close flushes what is left.
+  // A clock stepping back does not suspend the flushes: the next group
+  // flushes, and the interval restarts from there.
+  clock_.Advance(-absl::Hours(1));
   AppendUpTo(w.get(), 23);
-  ASSERT_TRUE(w->Close().ok());
   EXPECT_EQ(w->stats().syncs, 4u);
+  AppendUpTo(w.get(), 24);
+  EXPECT_EQ(w->stats().syncs, 4u);
+  // Close flushes what is left.
+  ASSERT_TRUE(w->Close().ok());
+  EXPECT_EQ(w->stats().syncs, 5u);
 }
 
 TEST_F(WalTest, ExplicitSyncWorksUnderNone) {
@@ -990,12 +1015,11 @@ TEST_F(WalTest, ConcurrentWritersShareWrites) {
   EXPECT_LE(st.writes, st.appends);
   EXPECT_LE(st.groups, st.writes);
   EXPECT_EQ(st.syncs, 0u);
-  std::cout << "[ group commit ] kNone, " << kThreads << " threads: "
-            << st.appends << " appends in " << st.groups << " groups, "
-            << st.writes << " write(2) calls ("
+  std::cout << "[ group commit ] kNone, " << kThreads
+            << " threads: " << st.appends << " appends in " << st.groups
+            << " groups, " << st.writes << " write(2) calls ("
             << absl::StrFormat("%.2f", double(st.appends) / st.writes)
-            << " records per write), " << st.segments_created
-            << " segments\n";
+            << " records per write), " << st.segments_created << " segments\n";
 }
 
 TEST_F(WalTest, ConcurrentWritersUnderAlwaysShareFsyncs) {
@@ -1016,9 +1040,9 @@ TEST_F(WalTest, ConcurrentWritersUnderAlwaysShareFsyncs) {
   EXPECT_EQ(st.appends, uint64_t{kThreads} * kPerThread);
   EXPECT_EQ(st.syncs, st.writes);
   EXPECT_LE(st.writes, st.appends);
-  std::cout << "[ group commit ] kAlways, " << kThreads << " threads: "
-            << st.appends << " appends, " << st.writes << " writes, "
-            << st.syncs << " fdatasyncs ("
+  std::cout << "[ group commit ] kAlways, " << kThreads
+            << " threads: " << st.appends << " appends, " << st.writes
+            << " writes, " << st.syncs << " fdatasyncs ("
             << absl::StrFormat("%.2f", double(st.appends) / st.syncs)
             << " records per fsync)\n";
   ASSERT_TRUE(w->Close().ok());
@@ -1101,8 +1125,7 @@ TEST_F(WalTest, KillNineLosesNoAcknowledgedRecord) {
         }
       }
     };
-    const absl::Time deadline =
-        absl::Now() + absl::Microseconds(delay_us(rng));
+    const absl::Time deadline = absl::Now() + absl::Microseconds(delay_us(rng));
     while (!eof) {
       const absl::Duration left = deadline - absl::Now();
       if (left <= absl::ZeroDuration()) break;
