@@ -126,13 +126,13 @@ absl::string_view BudgetingMethodName(BudgetingMethod method);
 
 // An objective (SLO) over some SLIs of one service.
 struct ObjectiveSpec {
-  std::string service;            // the service the SLIs belong to
-  std::string name;               // e.g. "availability"
+  std::string service;  // the service the SLIs belong to
+  std::string name;     // e.g. "availability"
   // SLI names; empty = all probe-success SLIs of the service at the time
   // the objective is declared (SLIs added later are not included).
   std::vector<std::string> slis;
-  double target_percent = 99.9;   // in (0, 100)
-  std::string window = "30d";     // see Window::Parse
+  double target_percent = 99.9;  // in (0, 100)
+  std::string window = "30d";    // see Window::Parse
   BudgetingMethod method = BudgetingMethod::kOccurrences;
   // Timeslice methods: slice length (whole minutes) and, for kTimeslices,
   // the ratio a slice needs to be good (op >=).
