@@ -367,42 +367,59 @@ Engine::BatchBounds Engine::StartBatch(
   return b;
 }
 
+absl::Status Engine::ValidateProbes(absl::Span<const ProbeResult> results,
+                                    const BatchBounds& bounds,
+                                    std::vector<uint8_t>* good) const {
+  good->assign(results.size(), 0);
+  absl::ReaderMutexLock lock(&registry_mu_);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ProbeResult& r = results[i];
+    if (r.sli >= slis_.size()) {
+      return absl::NotFoundError(absl::StrCat(
+          "record ", i, ": field 'sli': id ", r.sli, " is not declared"));
+    }
+    const SliSpec& spec = slis_[r.sli]->spec;
+    if (spec.kind == SliKind::kEventRatio) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "record ", i, ": SLI '", spec.service, "/", spec.name,
+          "' is an event-ratio SLI; send event counts, not probe results"));
+    }
+    if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": field 'latency_ms' of SLI '",
+                       spec.service, "/", spec.name, "' is ", r.latency_ms,
+                       "; it must be a finite number >= 0"));
+    }
+    if (ABSL_PREDICT_FALSE(r.unix_ms > bounds.limit_ms ||
+                           r.unix_ms < bounds.horizon_ms)) {
+      absl::Status s =
+          CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
+      if (!s.ok()) return s;
+    }
+    (*good)[i] = r.ok && (spec.kind == SliKind::kProbeSuccess ||
+                          r.latency_ms <= spec.latency_threshold_ms);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::CheckIngest(absl::Span<const ProbeResult> results) const {
+  if (results.empty()) return absl::OkStatus();
+  const BatchBounds bounds = StartBatch([&](int64_t limit_ms) {
+    return NewestAcceptableMinute(results, limit_ms);
+  });
+  std::vector<uint8_t> good;
+  return ValidateProbes(results, bounds, &good);
+}
+
 absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {
   if (results.empty()) return absl::OkStatus();
   const BatchBounds bounds = StartBatch([&](int64_t limit_ms) {
     return NewestAcceptableMinute(results, limit_ms);
   });
   // Validate everything before touching any series: all or nothing.
-  std::vector<uint8_t> good(results.size());
-  {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    for (size_t i = 0; i < results.size(); ++i) {
-      const ProbeResult& r = results[i];
-      if (r.sli >= slis_.size()) {
-        return absl::NotFoundError(absl::StrCat(
-            "record ", i, ": field 'sli': id ", r.sli, " is not declared"));
-      }
-      const SliSpec& spec = slis_[r.sli]->spec;
-      if (spec.kind == SliKind::kEventRatio) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "record ", i, ": SLI '", spec.service, "/", spec.name,
-            "' is an event-ratio SLI; send event counts, not probe results"));
-      }
-      if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("record ", i, ": field 'latency_ms' of SLI '",
-                         spec.service, "/", spec.name, "' is ", r.latency_ms,
-                         "; it must be a finite number >= 0"));
-      }
-      if (ABSL_PREDICT_FALSE(r.unix_ms > bounds.limit_ms ||
-                             r.unix_ms < bounds.horizon_ms)) {
-        absl::Status s =
-            CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
-        if (!s.ok()) return s;
-      }
-      good[i] = r.ok && (spec.kind == SliKind::kProbeSuccess ||
-                         r.latency_ms <= spec.latency_threshold_ms);
-    }
+  std::vector<uint8_t> good;
+  if (absl::Status s = ValidateProbes(results, bounds, &good); !s.ok()) {
+    return s;
   }
   // Apply, shard by shard (a counting sort of the records by shard). A probe
   // batch cannot fail past validation, so this is still all or nothing; a

@@ -169,6 +169,10 @@ class Engine {
   // ---- ingest (all or nothing per call) ----
 
   absl::Status Ingest(absl::Span<const ProbeResult> results);
+  // What Ingest(results) would answer now, without applying anything (for
+  // a store that logs a batch before applying it). A concurrent ingest may
+  // still move the retention horizon in between.
+  absl::Status CheckIngest(absl::Span<const ProbeResult> results) const;
   absl::Status IngestEvents(absl::Span<const EventCount> events);
 
   // The newest accepted result time (InfinitePast() before any).
@@ -236,6 +240,10 @@ class Engine {
       absl::FunctionRef<int64_t(int64_t limit_ms)> newest_of_batch) const;
 
   Shard& ShardOf(SliId id) const;
+  // Validates a probe batch; good[i] is whether record i counts as good.
+  absl::Status ValidateProbes(absl::Span<const ProbeResult> results,
+                              const BatchBounds& bounds,
+                              std::vector<uint8_t>* good) const;
   absl::Status CheckTime(int64_t unix_ms, absl::Time now_limit,
                          int64_t horizon_minute, size_t index) const;
   absl::StatusOr<std::vector<SliId>> ResolveObjectiveSlis(

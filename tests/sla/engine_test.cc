@@ -585,6 +585,26 @@ TEST_F(EngineTest, EventMinuteOverflowInSealedHour) {
 // ================================================================ latency
 
 // Threshold T = 200 ms: good when ok && latency <= T.
+// CheckIngest answers what Ingest would, and applies nothing.
+TEST_F(EngineTest, CheckIngestAnswersLikeIngestWithoutApplying) {
+  Engine e(Options());
+  const SliId s = Add(e, Probe("web", "home"));
+  const absl::Time t = T("2024-01-10T00:00:00Z");
+  const std::vector<ProbeResult> good = {{s, Ms(t), true, 1},
+                                         {s, Ms(t) + 1, false, 2}};
+  const std::vector<ProbeResult> bad = {{s, Ms(t), true, 1},
+                                        {s, Ms(t), true, std::nan("")}};
+  EXPECT_TRUE(e.CheckIngest(good).ok());
+  const absl::Status check_bad = e.CheckIngest(bad);
+  EXPECT_EQ(check_bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(check_bad.message()),
+              HasSubstr("record 1: field 'latency_ms'"));
+  EXPECT_EQ(Q(e, s, t, t + absl::Minutes(1)), C(0, 0));  // nothing applied
+  EXPECT_EQ(e.Ingest(bad), check_bad);
+  ASSERT_TRUE(e.Ingest(good).ok());
+  EXPECT_EQ(Q(e, s, t, t + absl::Minutes(1)), C(1, 2));
+}
+
 TEST_F(EngineTest, LatencyThresholdSli) {
   Engine e(Options());
   const SliId s = Add(e, Latency("web", "lat", 200));
