@@ -1,12 +1,20 @@
 #include "bindings/cli/data_loader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "probes/csv_reader.h"
+#include "sla/storage/store.h"
+#include "zlib.h"
 
 namespace sla {
 namespace cli {
@@ -57,6 +65,112 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path) {
     }
   }
   return engine;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(
+    const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::NotFoundError(
+        absl::StrCat("--data-dir: '", dir, "' is not a directory"));
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(dir, storage::StoreOptions());
+  if (!store.ok()) return store.status();
+  std::string state;
+  (*store)->engine().EncodeState(&state);
+  if (absl::Status s = (*store)->Close(); !s.ok()) return s;
+  EngineOptions options;
+  // Keep everything the store kept.
+  options.retention = absl::Hours(24 * 400);
+  auto engine = std::make_unique<Engine>(options);
+  if (absl::Status s = engine->RestoreState(state); !s.ok()) return s;
+  return engine;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
+                                                   const std::string& dir) {
+  if (csv.empty() == dir.empty()) {
+    return absl::InvalidArgumentError(
+        "give exactly one of --data FILE.csv and --data-dir DIR");
+  }
+  return csv.empty() ? LoadStoreEngine(dir) : LoadCsvEngine(csv);
+}
+
+absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
+  // The file's identity: CRC-32 and size, read once.
+  std::ifstream in(options.file, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read '", options.file, "'"));
+  }
+  uLong crc = crc32(0L, Z_NULL, 0);
+  uint64_t size = 0;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()),
+                static_cast<uInt>(n));
+    size += static_cast<uint64_t>(n);
+  }
+  absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(options.file);
+  if (!table.ok()) return table.status();
+
+  if (::mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--data-dir: cannot create '", options.data_dir, "'"));
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(options.data_dir, storage::StoreOptions());
+  if (!store.ok()) return store.status();
+  std::vector<SliId> ids;
+  for (const probes::SeriesName& s : table->series) {
+    absl::StatusOr<SliId> id = (*store)->engine().FindSli(s.service, s.probe);
+    if (!id.ok()) {
+      SliSpec spec;
+      spec.service = s.service;
+      spec.name = s.probe;
+      id = (*store)->AddSli(spec);
+    }
+    if (!id.ok()) return id.status();
+    ids.push_back(*id);
+  }
+  for (ProbeResult& r : table->rows) r.sli = ids[r.sli];
+
+  constexpr size_t kBatch = 1 << 16;
+  const size_t batches = (table->rows.size() + kBatch - 1) / kBatch;
+  size_t added = 0;
+  size_t duplicate = 0;
+  for (size_t b = 0; b < batches; ++b) {
+    const size_t from = b * kBatch;
+    const size_t n = std::min(kBatch, table->rows.size() - from);
+    const std::string id = absl::StrFormat("csv:%08x:%d:%d", crc, size, b);
+    absl::StatusOr<storage::IngestAck> ack =
+        (*store)->Ingest(id, absl::MakeConstSpan(table->rows.data() + from, n));
+    if (!ack.ok()) {
+      return absl::Status(
+          ack.status().code(),
+          absl::StrCat(options.file, ": data rows ", from + 1, " to ", from + n,
+                       " (", b, " of ", batches,
+                       " batches already stored): ", ack.status().message()));
+    }
+    (ack->duplicate ? duplicate : added) += n;
+    if (options.progress && batches > 16 &&
+        (b % 16 == 15 || b + 1 == batches)) {
+      std::fprintf(stderr, "import: %zu of %zu results (%.0f%%)\n", from + n,
+                   table->rows.size(),
+                   100.0 * static_cast<double>(from + n) /
+                       static_cast<double>(table->rows.size()));
+    }
+  }
+  if (absl::Status s = (*store)->Snapshot(); !s.ok()) return s;
+  if (absl::Status s = (*store)->Close(); !s.ok()) return s;
+  return absl::StrCat("imported ", options.file, " into ", options.data_dir,
+                      ": ", added, " results added, ", duplicate,
+                      " already there (same file), ", table->series.size(),
+                      " series\n");
 }
 
 }  // namespace cli

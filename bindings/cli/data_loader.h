@@ -22,6 +22,30 @@ namespace cli {
 // results); nothing is loaded on error.
 absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path);
 
+// Opens the durable store in `dir` (recovering it; see
+// sla/storage/store.h) and returns a copy of its engine that the caller may
+// extend (declare objectives in) without touching the store. NotFound when
+// `dir` holds no store.
+absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(const std::string& dir);
+
+// `--data F.csv` or `--data-dir DIR`: exactly one of them.
+absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
+                                                   const std::string& dir);
+
+struct ImportOptions {
+  std::string data_dir;  // the store, created when missing
+  std::string file;      // probe CSV
+  bool progress = true;  // progress lines on stderr for big files
+};
+
+// `slakit import`: appends the results of a CSV to the store. The file is
+// parsed whole first (a malformed line imports nothing); each batch of
+// 65,536 rows carries an id made of the file's CRC-32, size and batch
+// number, so importing the same file again within the store's dedupe
+// horizon (24 h) adds nothing. A snapshot is taken at the end. Returns the
+// summary for stdout.
+absl::StatusOr<std::string> RunImport(const ImportOptions& options);
+
 }  // namespace cli
 }  // namespace sla
 

@@ -187,7 +187,8 @@ absl::StatusOr<std::string> RunEval(const EvalOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("--at: ", at.status().message()));
   }
-  absl::StatusOr<std::unique_ptr<Engine>> engine = LoadCsvEngine(options.data);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      LoadEngine(options.data, options.data_dir);
   if (!engine.ok()) return engine.status();
   absl::StatusOr<EvalReport> report =
       EvaluateAll(**engine, options.target_percent, options.window, *at);

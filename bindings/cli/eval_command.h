@@ -57,7 +57,8 @@ std::string RenderEvalJson(const EvalReport& report);
 std::string RenderEvalTable(const EvalReport& report);
 
 struct EvalOptions {
-  std::string data;  // CSV path
+  std::string data;      // CSV path
+  std::string data_dir;  // or a store directory (slakit import)
   double target_percent = 99.9;
   std::string window = "30d";
   std::string at;                // RFC 3339 or epoch ms

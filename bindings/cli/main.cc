@@ -4,6 +4,7 @@
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
 //   slakit check --config slakit.yaml
+//   slakit import --data-dir DIR F.csv     (then eval/report --data-dir DIR)
 //   slakit report --config slakit.yaml --data F.csv --month 2024-01
 //   slakit catalog list | show ID
 //
@@ -19,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "bindings/cli/data_loader.h"
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
 #include "bindings/cli/report_command.h"
@@ -153,8 +155,9 @@ int main(int argc, char** argv) {
       "Availability, error budget and burn rates (5m 30m 1h 2h 6h 1d 3d) of "
       "every probe and service in a CSV (timestamp_ms,service,probe,ok,"
       "latency_ms) over the half-open window [at - window, at).");
-  eval_cmd->add_option("--data", eval.data, "CSV file of probe results")
-      ->required();
+  eval_cmd->add_option("--data", eval.data, "CSV file of probe results");
+  eval_cmd->add_option("--data-dir", eval.data_dir,
+                       "Or a store directory written by `slakit import`");
   eval_cmd
       ->add_option("--target", eval.target_percent,
                    "Objective in percent, e.g. 99.9")
@@ -200,8 +203,9 @@ int main(int argc, char** argv) {
       "spent its budget.");
   report_cmd->add_option("--config", report.config, "Configuration file")
       ->required();
-  report_cmd->add_option("--data", report.data, "CSV file of probe results")
-      ->required();
+  report_cmd->add_option("--data", report.data, "CSV file of probe results");
+  report_cmd->add_option("--data-dir", report.data_dir,
+                         "Or a store directory written by `slakit import`");
   report_cmd
       ->add_option("--month", report.month,
                    "Month to report, YYYY-MM, in the configured time zone")
@@ -224,6 +228,21 @@ int main(int argc, char** argv) {
   catalog_show->add_option("id", catalog_id, "Entry id, e.g. azure/app-service")
       ->required();
 
+  sla::cli::ImportOptions import;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import",
+      "Append the results of a CSV file to a durable store (write-ahead log "
+      "plus snapshots) in a data directory; eval and report then take "
+      "--data-dir. The file is imported whole or not at all, and importing "
+      "the same file again adds nothing.");
+  import_cmd->add_option("--data-dir", import.data_dir, "Store directory")
+      ->required();
+  import_cmd->add_option("file", import.file, "CSV file of probe results")
+      ->required();
+  import_cmd->add_flag(
+      "--no-progress", [&import](int64_t) { import.progress = false; },
+      "No progress lines on stderr");
+
   std::string check_config;
   CLI::App* check_cmd = app.add_subcommand(
       "check",
@@ -241,6 +260,7 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
   if (*eval_cmd) return Report(sla::cli::RunEval(eval));
   if (*check_cmd) return Report(RunCheck(check_config));
+  if (*import_cmd) return Report(sla::cli::RunImport(import));
   if (*report_cmd) return Report(sla::cli::RunReport(report));
   if (*catalog_list) return Report(sla::cli::RunCatalogList());
   if (*catalog_show) return Report(sla::cli::RunCatalogShow(catalog_id));

@@ -53,7 +53,8 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
   }
   absl::StatusOr<Config> config = LoadConfig(options.config);
   if (!config.ok()) return config.status();
-  absl::StatusOr<std::unique_ptr<Engine>> engine = LoadCsvEngine(options.data);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      LoadEngine(options.data, options.data_dir);
   if (!engine.ok()) return engine.status();
   absl::StatusOr<MonthlyReport> report =
       BuildMonthlyReport(**engine, *config, *month);

@@ -21,6 +21,7 @@ namespace cli {
 struct ReportOptions {
   std::string config;           // slakit.yaml
   std::string data;             // probe CSV
+  std::string data_dir;         // or a store directory (slakit import)
   std::string month;            // YYYY-MM, in the config's time zone
   std::string format = "json";  // json | csv | md | html
   std::string out;              // file to write; "" = stdout

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""`slakit import` into a durable store, and eval/report with --data-dir give
+the same answers as with --data.
+
+Usage: import_test.py --slakit PATH
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+passed = 0
+failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, str(detail)[:2000]))
+
+
+def run(*args):
+    return subprocess.run([SLAKIT, *args], capture_output=True, text=True, timeout=120)
+
+
+CONFIG = """\
+timezone: Europe/Paris
+services:
+  - name: svc-000
+    contract: {target: 99.9, downtime: {interval: 5m, max_error_ratio: 0.2}}
+    objectives: [{name: availability, target: 99.5, window: 30d}]
+  - {name: svc-001, owner: provider, contract: {target: 99.95}}
+applications:
+  - {name: app, components: "all_of(svc-000, svc-001)"}
+"""
+
+
+def main():
+    global SLAKIT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--slakit", required=True)
+    SLAKIT = ap.parse_args().slakit
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = os.path.join(tmp, "tiny.csv")
+        check("generate", run("generate", "--preset", "tiny", "--out", csv).returncode == 0)
+        store = os.path.join(tmp, "store")
+        r = run("import", "--data-dir", store, csv)
+        check("import", r.returncode == 0 and "17280 results added, 0 already there" in r.stdout,
+              r.stdout + r.stderr)
+        check("import wrote a snapshot", any(f.endswith(".snap") for f in os.listdir(store)), os.listdir(store))
+        r = run("import", "--data-dir", store, csv)
+        check("re-import adds nothing", r.returncode == 0 and "0 results added, 17280 already there" in r.stdout,
+              r.stdout)
+        at = ["--at", "2024-01-03T00:00:00Z", "--window", "2d", "--format", "json"]
+        a = run("eval", "--data", csv, *at)
+        b = run("eval", "--data-dir", store, *at)
+        check("eval same answers", a.returncode == 0 and a.stdout == b.stdout, (a.stderr, b.stderr))
+        cfg = os.path.join(tmp, "slakit.yaml")
+        with open(cfg, "w") as f:
+            f.write(CONFIG)
+        a = run("report", "--config", cfg, "--data", csv, "--month", "2024-01")
+        b = run("report", "--config", cfg, "--data-dir", store, "--month", "2024-01")
+        check("report same answers", a.returncode == 0 and a.stdout == b.stdout, (a.stderr, b.stderr))
+
+        # A malformed file imports nothing.
+        bad = os.path.join(tmp, "bad.csv")
+        with open(bad, "w") as f:
+            f.write("timestamp_ms,service,probe,ok,latency_ms\n"
+                    "1704240000000,svc-000,p00,1,1\n1704240060000,svc-000,p00,2,1\n")
+        r = run("import", "--data-dir", store, bad)
+        check("bad import exit 2", r.returncode == 2 and "bad.csv:3" in r.stderr, r.stderr)
+        c = run("eval", "--data-dir", store, *at)
+        check("bad import changed nothing", c.stdout == run("eval", "--data", csv, *at).stdout)
+
+        # Usage errors.
+        r = run("eval", "--data", csv, "--data-dir", store, *at)
+        check("both sources rejected", r.returncode == 2 and "exactly one" in r.stderr, r.stderr)
+        r = run("eval", "--data-dir", os.path.join(tmp, "none"), *at)
+        check("missing store", r.returncode == 2 and "none" in r.stderr, r.stderr)
+        r = run("import", "--data-dir", store, os.path.join(tmp, "missing.csv"))
+        check("missing file", r.returncode == 2 and "missing.csv" in r.stderr, r.stderr)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
