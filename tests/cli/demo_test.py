@@ -108,7 +108,7 @@ def main():
     check("eval help", r.returncode == 0 and "--window" in r.stdout and "--at" in r.stdout)
     r = run()
     check("no subcommand exit 2", r.returncode == 2, r.returncode)
-    r = run("eval", "--target", "99.9")
+    r = run("eval", "--target", "99.9", "--at", "0")
     check("eval missing --data exit 2", r.returncode == 2 and "--data" in r.stderr, r.stderr)
     r = run("demo", "--format", "xml")
     check("demo bad format", r.returncode == 2 and "--format" in r.stderr, r.stderr)
