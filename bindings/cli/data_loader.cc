@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "probes/csv_reader.h"
+#include "sla/config.h"
 #include "sla/storage/store.h"
 #include "zlib.h"
 
@@ -88,6 +89,20 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(
   return engine;
 }
 
+absl::StatusOr<std::string> LoadStoreConfigText(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(dir, storage::StoreOptions());
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::string> text = (*store)->LoadConfigText();
+  if (absl::IsNotFound(text.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        "--data-dir '", dir,
+        "' holds no configuration: give --config, or save one with slakit "
+        "import --config"));
+  }
+  return text;
+}
+
 absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
                                                    const std::string& dir) {
   if (csv.empty() == dir.empty()) {
@@ -98,6 +113,34 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
 }
 
 absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
+  if (options.file.empty() && options.config.empty()) {
+    return absl::InvalidArgumentError(
+        "give a CSV file to import, --config to keep, or both");
+  }
+  std::string config_text;
+  if (!options.config.empty()) {
+    // Only a valid configuration is kept.
+    absl::StatusOr<Config> config = LoadConfig(options.config);
+    if (!config.ok()) return config.status();
+    std::ifstream config_in(options.config, std::ios::binary);
+    config_text.assign(std::istreambuf_iterator<char>(config_in),
+                       std::istreambuf_iterator<char>());
+  }
+  if (options.file.empty()) {
+    if (::mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--data-dir: cannot create '", options.data_dir, "'"));
+    }
+    absl::StatusOr<std::unique_ptr<storage::Store>> store =
+        storage::Store::Open(options.data_dir, storage::StoreOptions());
+    if (!store.ok()) return store.status();
+    if (absl::Status s = (*store)->SaveConfigText(config_text); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = (*store)->Close(); !s.ok()) return s;
+    return absl::StrCat("kept ", options.config, " in ", options.data_dir,
+                        "\n");
+  }
   // The file's identity: CRC-32 and size, read once.
   std::ifstream in(options.file, std::ios::binary);
   if (!in) {
@@ -163,6 +206,11 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
                    table->rows.size(),
                    100.0 * static_cast<double>(from + n) /
                        static_cast<double>(table->rows.size()));
+    }
+  }
+  if (!config_text.empty()) {
+    if (absl::Status s = (*store)->SaveConfigText(config_text); !s.ok()) {
+      return s;
     }
   }
   if (absl::Status s = (*store)->Snapshot(); !s.ok()) return s;

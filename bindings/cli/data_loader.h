@@ -28,13 +28,18 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path);
 // `dir` holds no store.
 absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(const std::string& dir);
 
+// The configuration text kept in the store of `dir` (slakit import
+// --config); NotFound when there is none.
+absl::StatusOr<std::string> LoadStoreConfigText(const std::string& dir);
+
 // `--data F.csv` or `--data-dir DIR`: exactly one of them.
 absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
                                                    const std::string& dir);
 
 struct ImportOptions {
   std::string data_dir;  // the store, created when missing
-  std::string file;      // probe CSV
+  std::string file;      // probe CSV ("" with a config only)
+  std::string config;    // slakit.yaml to keep in the store ("" = none)
   bool progress = true;  // progress lines on stderr for big files
 };
 

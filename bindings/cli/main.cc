@@ -201,8 +201,10 @@ int main(int argc, char** argv) {
       "(uptime as the contract defines it, downtime, incidents, credit owed) "
       "and objectives; per application the composite availability and who "
       "spent its budget.");
-  report_cmd->add_option("--config", report.config, "Configuration file")
-      ->required();
+  report_cmd->add_option(
+      "--config", report.config,
+      "Configuration file (with --data-dir: defaults to the one kept in the "
+      "store by `slakit import --config`)");
   report_cmd->add_option("--data", report.data, "CSV file of probe results");
   report_cmd->add_option("--data-dir", report.data_dir,
                          "Or a store directory written by `slakit import`");
@@ -237,8 +239,10 @@ int main(int argc, char** argv) {
       "the same file again adds nothing.");
   import_cmd->add_option("--data-dir", import.data_dir, "Store directory")
       ->required();
-  import_cmd->add_option("file", import.file, "CSV file of probe results")
-      ->required();
+  import_cmd->add_option("file", import.file, "CSV file of probe results");
+  import_cmd->add_option("--config", import.config,
+                         "Validate this slakit.yaml and keep it in the store "
+                         "(contracts, applications, maintenance)");
   import_cmd->add_flag(
       "--no-progress", [&import](int64_t) { import.progress = false; },
       "No progress lines on stderr");

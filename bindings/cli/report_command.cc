@@ -51,7 +51,16 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("--month: ", month.status().message()));
   }
-  absl::StatusOr<Config> config = LoadConfig(options.config);
+  // The configuration: --config, or the one kept in the store.
+  absl::StatusOr<Config> config =
+      absl::InvalidArgumentError("--config: missing (required with --data)");
+  if (!options.config.empty()) {
+    config = LoadConfig(options.config);
+  } else if (!options.data_dir.empty()) {
+    absl::StatusOr<std::string> text = LoadStoreConfigText(options.data_dir);
+    if (!text.ok()) return text.status();
+    config = ParseConfig(*text, options.data_dir + "/slakit.yaml");
+  }
   if (!config.ok()) return config.status();
   absl::StatusOr<std::unique_ptr<Engine>> engine =
       LoadEngine(options.data, options.data_dir);

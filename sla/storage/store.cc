@@ -972,6 +972,16 @@ absl::Status Store::Snapshot() {
   return log->RemoveSegmentsBefore(oldest_kept + 1);
 }
 
+absl::Status Store::SaveConfigText(absl::string_view text) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = UsableLocked(); !s.ok()) return s;
+  return WriteFileAtomically(dir_, dir_ + "/slakit.yaml", text);
+}
+
+absl::StatusOr<std::string> Store::LoadConfigText() const {
+  return ReadFile(dir_ + "/slakit.yaml");
+}
+
 absl::Status Store::Close() {
   absl::MutexLock snapshot_lock(&snapshot_mu_);
   absl::MutexLock lock(&mu_);

@@ -36,6 +36,7 @@
 //                                 removed by Open and Snapshot
 //   snapshot-*.snap.corrupt       a snapshot Open could not read, kept for
 //                                 inspection and otherwise ignored
+//   slakit.yaml                   the configuration text (SaveConfigText)
 //
 // Ordering and consistency. Every mutation (AddSli, AddObjective, Ingest,
 // IngestEvents) holds the store's mutex for its whole life, so the log order
@@ -223,6 +224,14 @@ class Store {
   // Closes the log (flushing it unless kNone); later mutations and Snapshot
   // fail with FailedPrecondition. Queries keep working.
   absl::Status Close();
+
+  // The configuration (the text of slakit.yaml: contracts, applications,
+  // maintenance) kept with the data, in `dir`/slakit.yaml, written
+  // atomically (a .tmp file, fsync, rename, fsync of the directory). The
+  // store does not parse it; callers validate it first (sla/config.h).
+  absl::Status SaveConfigText(absl::string_view text);
+  // The saved text, or NotFound when none was saved.
+  absl::StatusOr<std::string> LoadConfigText() const;
 
   const StoreRecovery& recovery() const { return recovery_; }
   const std::string& dir() const { return dir_; }

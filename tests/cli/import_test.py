@@ -66,6 +66,22 @@ def main():
         b = run("report", "--config", cfg, "--data-dir", store, "--month", "2024-01")
         check("report same answers", a.returncode == 0 and a.stdout == b.stdout, (a.stderr, b.stderr))
 
+        # The configuration kept in the store.
+        r = run("report", "--data-dir", store, "--month", "2024-01")
+        check("no kept config", r.returncode == 2 and "holds no configuration" in r.stderr, r.stderr)
+        badcfg = os.path.join(tmp, "bad.yaml")
+        with open(badcfg, "w") as f:
+            f.write("services: [{name: x, contract: {target: 101}}]\n")
+        r = run("import", "--data-dir", store, "--config", badcfg)
+        check("invalid config not kept", r.returncode == 2 and "101" in r.stderr and
+              not os.path.exists(os.path.join(store, "slakit.yaml")), r.stderr)
+        r = run("import", "--data-dir", store, "--config", cfg)
+        check("config kept", r.returncode == 0 and os.path.exists(os.path.join(store, "slakit.yaml")),
+              r.stdout + r.stderr)
+        c = run("report", "--data-dir", store, "--month", "2024-01")
+        check("report with kept config", c.returncode == 0 and c.stdout.replace(store + "/slakit.yaml", "") ==
+              a.stdout.replace(cfg, ""), (c.stderr, c.stdout[:300]))
+
         # A malformed file imports nothing.
         bad = os.path.join(tmp, "bad.csv")
         with open(bad, "w") as f:

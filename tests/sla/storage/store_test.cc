@@ -719,4 +719,25 @@ TEST(StoreCrashTest, AcknowledgedBatchesSurviveSigkillExactlyOnce) {
 }
 
 }  // namespace
+// The configuration text is kept with the data and survives a reopen.
+TEST(StoreConfigTest, ConfigTextIsDurable) {
+  const std::string dir = NewDir("config");
+  FakeClock clock(Now0());
+  {
+    auto store = Store::Open(dir, Options(&clock));
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->LoadConfigText().status().code(),
+              absl::StatusCode::kNotFound);
+    ASSERT_TRUE((*store)->SaveConfigText("timezone: UTC\n").ok());
+    ASSERT_TRUE((*store)->SaveConfigText("timezone: Europe/Paris\n").ok());
+    EXPECT_EQ(CountFiles(dir, "slakit.yaml", ".tmp"), 0);
+  }
+  auto store = Store::Open(dir, Options(&clock));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->LoadConfigText().value(), "timezone: Europe/Paris\n");
+  ASSERT_TRUE((*store)->Close().ok());
+  EXPECT_EQ((*store)->SaveConfigText("x").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace sla::storage
