@@ -964,8 +964,12 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
   if (in.ok() && in.Varint() != kStateVersion) in.Fail("unknown version");
   const bool has_newest = in.Varint() != 0;
   const int64_t newest = in.Signed();
-  std::vector<SliSpec> slis(in.ok() ? in.Varint() : 0);
-  if (slis.size() > encoded.size()) in.Fail("impossible SLI count");
+  // Counts are checked against the input's size before anything is
+  // allocated: every element takes at least one byte (regression: a corrupt
+  // count used to allocate without bound; found by the fuzzer).
+  const uint64_t sli_count = in.ok() ? in.Varint() : 0;
+  if (sli_count > encoded.size()) in.Fail("impossible SLI count");
+  std::vector<SliSpec> slis(in.ok() ? sli_count : 0);
   for (SliSpec& s : slis) {
     if (!in.ok()) break;
     s.service = in.String();
@@ -977,8 +981,9 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
     s.kind = static_cast<SliKind>(kind);
     s.latency_threshold_ms = in.Double();
   }
-  std::vector<ObjectiveSpec> objectives(in.ok() ? in.Varint() : 0);
-  if (objectives.size() > encoded.size()) in.Fail("impossible count");
+  const uint64_t objective_count = in.ok() ? in.Varint() : 0;
+  if (objective_count > encoded.size()) in.Fail("impossible objective count");
+  std::vector<ObjectiveSpec> objectives(in.ok() ? objective_count : 0);
   for (ObjectiveSpec& o : objectives) {
     if (!in.ok()) break;
     o.service = in.String();
@@ -1005,14 +1010,24 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
     int64_t prev_end = 0;
     for (uint64_t i = 0; i < n && in.ok(); ++i) {
       Run r;
-      r.start = prev_end + in.Signed();
+      constexpr int64_t kFar = int64_t{1} << 50;  // minutes: ~2 billion years
+      const int64_t delta = in.Signed();
       r.length = in.Varint();
       r.good = in.Varint();
       r.total = in.Varint();
-      if (r.length == 0 || r.good > r.total ||
-          r.total > internal::MinuteSeries::kMaxMinuteCount ||
-          r.length > (uint64_t{1} << 40)) {
+      if (delta > kFar || delta < -kFar || r.length == 0 ||
+          r.length > (uint64_t{1} << 40) || r.good > r.total ||
+          r.total > internal::MinuteSeries::kMaxMinuteCount) {
         in.Fail("invalid run");
+        break;
+      }
+      r.start = prev_end + delta;
+      // Every kept minute is at or before the newest one (which also bounds
+      // the restore's work by the retention; found by the fuzzer).
+      if (!has_newest || r.start < -kFar ||
+          r.start + static_cast<int64_t>(r.length) - 1 > newest) {
+        in.Fail("run outside the kept minutes");
+        break;
       }
       prev_end = r.start + static_cast<int64_t>(r.length);
       runs.push_back(r);
@@ -1028,6 +1043,11 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
         !keys.insert(SliKey(sli.service, sli.name)).second) {
       in.Fail("empty or repeated SLI name");
     }
+    if (sli.kind == SliKind::kLatencyThreshold &&
+        !(std::isfinite(sli.latency_threshold_ms) &&
+          sli.latency_threshold_ms > 0)) {
+      in.Fail("invalid latency threshold");  // found by the fuzzer
+    }
   }
   absl::flat_hash_set<std::string> objective_keys;
   for (const ObjectiveSpec& o : objectives) {
@@ -1041,8 +1061,13 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
       has_probe_sli |=
           sli.service == o.service && sli.kind == SliKind::kProbeSuccess;
     }
+    const absl::StatusOr<Window> window = Window::Parse(o.window);
+    const bool too_many_slices =
+        window.ok() && IsWholeMinutes(o.slice) &&
+        o.method != BudgetingMethod::kOccurrences && window->is_rolling() &&
+        WholeMinutes(window->length()) / WholeMinutes(o.slice) > 10'000'000;
     if (o.name.empty() || !Target::FromPercent(o.target_percent).ok() ||
-        !Window::Parse(o.window).ok() || !IsWholeMinutes(o.slice) ||
+        !window.ok() || too_many_slices || !IsWholeMinutes(o.slice) ||
         !(o.slice_threshold > 0 && o.slice_threshold <= 1) || !slis_known ||
         (o.slis.empty() && !has_probe_sli) ||
         !objective_keys.insert(SliKey(o.service, o.name)).second) {
@@ -1066,9 +1091,9 @@ absl::Status Engine::RestoreState(absl::string_view encoded) {
     absl::MutexLock lock(&shard.mu);
     internal::MinuteSeries& s = shard.series[id >> bits];
     for (const Run& r : series[id]) {
-      for (uint64_t k = 0; k < r.length; ++k) {
-        const int64_t minute = r.start + static_cast<int64_t>(k);
-        if (minute < horizon) continue;
+      const int64_t end = r.start + static_cast<int64_t>(r.length);
+      for (int64_t minute = std::max(r.start, horizon); minute < end;
+           ++minute) {
         s.Add(minute, static_cast<uint32_t>(r.good),
               static_cast<uint32_t>(r.total));
       }

@@ -9,7 +9,7 @@ set -eu
 packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev zlib1g-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages libgtest-dev libgmock-dev libbenchmark-dev python3 \
-xz-utils gzip bazel-bootstrap chromium"
+xz-utils gzip bazel-bootstrap chromium clang-14 libclang-rt-14-dev"
 fi
 
 missing=""

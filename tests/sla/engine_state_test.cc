@@ -207,5 +207,21 @@ TEST_F(EngineStateTest, ShorterRetentionDropsOlderMinutes) {
             a.newest() - absl::Hours(24) + absl::Minutes(1));
 }
 
+// Found by the fuzzer: a corrupt count must not be allocated before it is
+// checked against the input (it used to throw length_error or exhaust
+// memory).
+TEST_F(EngineStateTest, HugeCountsAreDataLossNotAllocations) {
+  const std::string prefix = std::string("SLAKENG1") + '\x01' + '\x00' + '\x00';
+  for (const std::string& tail :
+       {std::string(9, '\xff') + '\x01', std::string("\x80\x80\x80\x80\x10"),
+        std::string(1, '\x00') + std::string(9, '\xff') + '\x01'}) {
+    Engine e(Options());
+    const absl::Status s = e.RestoreState(prefix + tail);
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("impossible"));
+    EXPECT_TRUE(e.Services().empty());
+  }
+}
+
 }  // namespace
 }  // namespace sla
