@@ -46,11 +46,13 @@ int main(int argc, char** argv) {
     log->Close().IgnoreError();
   }
   std::string seg = Slurp(fs::path(tmpl) / "wal-00000000000000000001.log");
-  Write(out / "wal_record_fuzzer" / "three_records", std::string(1, '\0') + seg);
+  Write(out / "wal_record_fuzzer" / "three_records",
+        std::string(1, '\0') + seg);
   Write(out / "wal_record_fuzzer" / "three_records_fixcrc",
         std::string(1, '\1') + seg);
-  Write(out / "wal_record_fuzzer" / "header_only",
-        std::string(1, '\0') + seg.substr(0, sla::storage::kSegmentHeaderBytes));
+  Write(
+      out / "wal_record_fuzzer" / "header_only",
+      std::string(1, '\0') + seg.substr(0, sla::storage::kSegmentHeaderBytes));
   Write(out / "wal_record_fuzzer" / "torn_tail",
         std::string(1, '\0') + seg.substr(0, seg.size() - 5));
   // Two segments: mode 2, split after the first segment's records.

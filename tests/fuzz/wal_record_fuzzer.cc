@@ -53,9 +53,8 @@ void Store32(std::string* b, size_t pos, uint32_t v) {
   for (int i = 0; i < 4; ++i) (*b)[pos + i] = static_cast<char>(v >> (8 * i));
 }
 uint32_t Crc(const std::string& b, size_t pos, size_t n) {
-  return static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(b.data() + pos),
-            static_cast<uInt>(n)));
+  return static_cast<uint32_t>(crc32(
+      0, reinterpret_cast<const Bytef*>(b.data() + pos), static_cast<uInt>(n)));
 }
 
 void FixCrcs(std::string* seg) {
@@ -111,9 +110,8 @@ Replay Read(const std::string& dir, uint64_t from_lsn) {
   r.result = st::ReadLog(
       dir,
       [&](uint64_t lsn, uint8_t type, absl::string_view payload) {
-        FUZZ_CHECK(r.calls == 0 || lsn == prev + 1,
-                   "LSN %llu after %llu", (unsigned long long)lsn,
-                   (unsigned long long)prev);
+        FUZZ_CHECK(r.calls == 0 || lsn == prev + 1, "LSN %llu after %llu",
+                   (unsigned long long)lsn, (unsigned long long)prev);
         FUZZ_CHECK(from_lsn <= 1 || lsn >= from_lsn, "LSN %llu below from %llu",
                    (unsigned long long)lsn, (unsigned long long)from_lsn);
         prev = lsn;
@@ -149,8 +147,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string segs[2];
   int nsegs = 1;
   if ((mode & 2) && rest.size() >= 2) {
-    size_t split = (static_cast<uint8_t>(rest[0]) |
-                    (static_cast<uint8_t>(rest[1]) << 8)) % (rest.size() - 1);
+    size_t split =
+        (static_cast<uint8_t>(rest[0]) | (static_cast<uint8_t>(rest[1]) << 8)) %
+        (rest.size() - 1);
     segs[0] = rest.substr(2, split);
     segs[1] = rest.substr(2 + split);
     nsegs = 2;
@@ -183,7 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(cut.ok(), "TruncateTornTail right after ReadLog: %s (%s)",
                cut.ToString().c_str(), first.result->ToString().c_str());
     Replay again = Read(d, 0);
-    FUZZ_CHECK(from_lsn > 1 || again.result.ok(), "ReadLog after TruncateTornTail: %s",
+    FUZZ_CHECK(from_lsn > 1 || again.result.ok(),
+               "ReadLog after TruncateTornTail: %s",
                again.result.status().ToString().c_str());
     FUZZ_CHECK(from_lsn > 1 || !again.result->tail_dropped,
                "tail still dropped after TruncateTornTail: %s (was %s)",
