@@ -111,7 +111,9 @@ bool ParseSegmentName(absl::string_view name, uint64_t* lsn) {
   for (char c : name) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
-  return absl::SimpleAtoi(name, lsn);
+  // LSNs start at 1: "wal-000...0.log" is no segment (it used to make an
+  // empty log report last_lsn 2^64 - 1; found by the fuzzer).
+  return absl::SimpleAtoi(name, lsn) && *lsn >= 1;
 }
 
 absl::Status FileError(int err, absl::string_view what,

@@ -349,6 +349,20 @@ TEST_F(WalTest, ReadLogOnMissingAndEmptyDirectories) {
   EXPECT_FALSE(r->result.tail_dropped);
 }
 
+// LSNs start at 1, so a file named for LSN 0 is not a segment (it used to
+// make an empty log report last_lsn 2^64 - 1; found by the fuzzer).
+TEST_F(WalTest, FileNamedForLsnZeroIsNotASegment) {
+  fs::create_directories(dir_);
+  {
+    std::ofstream f(dir_ + "/wal-00000000000000000000.log", std::ios::binary);
+    f << "not a segment header";
+  }
+  absl::StatusOr<Replay> r = ReadAll(dir_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->result.records, 0u);
+  EXPECT_EQ(r->result.last_lsn, 0u);
+}
+
 TEST_F(WalTest, OpenCreatesNestedDirectoriesAndLocksThem) {
   const std::string nested = root_ + "/a/b/c";
   std::unique_ptr<LogWriter> w = MustOpen(nested, Options());
