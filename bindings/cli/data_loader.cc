@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bindings/cli/files.h"
 #include "probes/csv_reader.h"
 #include "sla/config.h"
 #include "sla/storage/store.h"
@@ -68,8 +69,7 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path) {
   return engine;
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(
-    const std::string& dir) {
+absl::StatusOr<StoreData> LoadStore(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return absl::NotFoundError(
@@ -78,29 +78,22 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(dir, storage::StoreOptions());
   if (!store.ok()) return store.status();
+  StoreData data;
+  absl::StatusOr<std::string> text = (*store)->LoadConfigText();
+  if (text.ok()) {
+    data.config_text = *std::move(text);
+  } else if (!absl::IsNotFound(text.status())) {
+    return text.status();
+  }
   std::string state;
   (*store)->engine().EncodeState(&state);
   if (absl::Status s = (*store)->Close(); !s.ok()) return s;
   EngineOptions options;
   // Keep everything the store kept.
   options.retention = absl::Hours(24 * 400);
-  auto engine = std::make_unique<Engine>(options);
-  if (absl::Status s = engine->RestoreState(state); !s.ok()) return s;
-  return engine;
-}
-
-absl::StatusOr<std::string> LoadStoreConfigText(const std::string& dir) {
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(dir, storage::StoreOptions());
-  if (!store.ok()) return store.status();
-  absl::StatusOr<std::string> text = (*store)->LoadConfigText();
-  if (absl::IsNotFound(text.status())) {
-    return absl::NotFoundError(absl::StrCat(
-        "--data-dir '", dir,
-        "' holds no configuration: give --config, or save one with slakit "
-        "import --config"));
-  }
-  return text;
+  data.engine = std::make_unique<Engine>(options);
+  if (absl::Status s = data.engine->RestoreState(state); !s.ok()) return s;
+  return data;
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
@@ -109,7 +102,10 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
     return absl::InvalidArgumentError(
         "give exactly one of --data FILE.csv and --data-dir DIR");
   }
-  return csv.empty() ? LoadStoreEngine(dir) : LoadCsvEngine(csv);
+  if (!csv.empty()) return LoadCsvEngine(csv);
+  absl::StatusOr<StoreData> store = LoadStore(dir);
+  if (!store.ok()) return store.status();
+  return std::move(store->engine);
 }
 
 absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
@@ -127,9 +123,9 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
                        std::istreambuf_iterator<char>());
   }
   if (options.file.empty()) {
-    if (::mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--data-dir: cannot create '", options.data_dir, "'"));
+    if (absl::Status s = MakeDirectory(options.data_dir, "--data-dir");
+        !s.ok()) {
+      return s;
     }
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
         storage::Store::Open(options.data_dir, storage::StoreOptions());
@@ -161,9 +157,8 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
   absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(options.file);
   if (!table.ok()) return table.status();
 
-  if (::mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--data-dir: cannot create '", options.data_dir, "'"));
+  if (absl::Status s = MakeDirectory(options.data_dir, "--data-dir"); !s.ok()) {
+    return s;
   }
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(options.data_dir, storage::StoreOptions());

@@ -7,6 +7,7 @@
 #define BINDINGS_CLI_DATA_LOADER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,15 +23,18 @@ namespace cli {
 // results); nothing is loaded on error.
 absl::StatusOr<std::unique_ptr<Engine>> LoadCsvEngine(const std::string& path);
 
-// Opens the durable store in `dir` (recovering it; see
-// sla/storage/store.h) and returns a copy of its engine that the caller may
-// extend (declare objectives in) without touching the store. NotFound when
-// `dir` holds no store.
-absl::StatusOr<std::unique_ptr<Engine>> LoadStoreEngine(const std::string& dir);
+// What a command reads from the durable store in `dir`.
+struct StoreData {
+  // A copy of the store's engine that the caller may extend (declare
+  // objectives in) without touching the store.
+  std::unique_ptr<Engine> engine;
+  // The configuration text kept with the data (slakit import --config).
+  std::optional<std::string> config_text;
+};
 
-// The configuration text kept in the store of `dir` (slakit import
-// --config); NotFound when there is none.
-absl::StatusOr<std::string> LoadStoreConfigText(const std::string& dir);
+// Opens the store in `dir` once (recovering it; see sla/storage/store.h) and
+// reads both. NotFound when `dir` is not a directory.
+absl::StatusOr<StoreData> LoadStore(const std::string& dir);
 
 // `--data F.csv` or `--data-dir DIR`: exactly one of them.
 absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,

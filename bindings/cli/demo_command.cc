@@ -1,11 +1,6 @@
 #include "bindings/cli/demo_command.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -13,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "bindings/cli/files.h"
 #include "sla/config.h"
 #include "sla/engine.h"
 #include "sla/internal/json_writer.h"
@@ -115,30 +111,6 @@ class Rng {
   uint64_t s_;
 };
 
-absl::Status MakeDir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--out-dir: cannot create '", dir, "': ", std::strerror(errno)));
-}
-
-absl::Status WriteFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot write '", tmp, "': ", std::strerror(errno)));
-  }
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok ||
-      std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return absl::DataLossError(absl::StrCat("cannot write '", path, "'"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
@@ -146,7 +118,8 @@ absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--format: '", options.format, "' is not one of json, table"));
   }
-  if (absl::Status s = MakeDir(options.out_dir); !s.ok()) return s;
+  if (absl::Status s = MakeDirectory(options.out_dir, "--out-dir"); !s.ok())
+    return s;
   absl::StatusOr<Config> config = ParseConfig(kDemoConfig, "demo.yaml");
   if (!config.ok()) return config.status();
   const absl::CivilMonth month(2024, 1);
@@ -231,7 +204,8 @@ absl::StatusOr<std::string> RunDemo(const DemoOptions& options) {
            {"report.json", json},
            {"report.md", RenderReportMarkdown(*report)},
            {"report.html", RenderReportHtml(*report)}}) {
-    if (absl::Status s = WriteFile(dir + name, text); !s.ok()) return s;
+    if (absl::Status s = WriteFileAtomically(dir + name, text, ""); !s.ok())
+      return s;
   }
   if (options.format == "json") return json;
 

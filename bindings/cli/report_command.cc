@@ -1,8 +1,5 @@
 #include "bindings/cli/report_command.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -10,36 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bindings/cli/data_loader.h"
+#include "bindings/cli/files.h"
 #include "sla/catalog.h"
 #include "sla/config.h"
 #include "sla/report.h"
 
 namespace sla {
 namespace cli {
-namespace {
-
-absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--out: cannot write '", tmp, "': ", std::strerror(errno)));
-  }
-  const bool written =
-      std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return absl::DataLossError(
-        absl::StrCat("--out: cannot write '", path, "': ", why));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
   if (options.format != "json" && options.format != "csv" &&
       options.format != "md" && options.format != "html") {
@@ -56,17 +30,34 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
       absl::InvalidArgumentError("--config: missing (required with --data)");
   if (!options.config.empty()) {
     config = LoadConfig(options.config);
-  } else if (!options.data_dir.empty()) {
-    absl::StatusOr<std::string> text = LoadStoreConfigText(options.data_dir);
-    if (!text.ok()) return text.status();
-    config = ParseConfig(*text, options.data_dir + "/slakit.yaml");
+  }
+  // A store is opened (recovered) once, for its results and its kept
+  // configuration.
+  std::unique_ptr<Engine> engine;
+  if (!options.data_dir.empty() && options.data.empty()) {
+    absl::StatusOr<StoreData> store = LoadStore(options.data_dir);
+    if (!store.ok()) return store.status();
+    engine = std::move(store->engine);
+    if (options.config.empty()) {
+      if (!store->config_text) {
+        return absl::NotFoundError(absl::StrCat(
+            "--data-dir '", options.data_dir,
+            "' holds no configuration: give --config, or save one with "
+            "slakit import --config"));
+      }
+      config =
+          ParseConfig(*store->config_text, options.data_dir + "/slakit.yaml");
+    }
   }
   if (!config.ok()) return config.status();
-  absl::StatusOr<std::unique_ptr<Engine>> engine =
-      LoadEngine(options.data, options.data_dir);
-  if (!engine.ok()) return engine.status();
+  if (engine == nullptr) {
+    absl::StatusOr<std::unique_ptr<Engine>> loaded =
+        LoadEngine(options.data, options.data_dir);
+    if (!loaded.ok()) return loaded.status();
+    engine = *std::move(loaded);
+  }
   absl::StatusOr<MonthlyReport> report =
-      BuildMonthlyReport(**engine, *config, *month);
+      BuildMonthlyReport(*engine, *config, *month);
   if (!report.ok()) return report.status();
   std::string text;
   if (options.format == "json") {
@@ -79,7 +70,8 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
     text = RenderReportHtml(*report);
   }
   if (options.out.empty()) return text;
-  if (absl::Status s = WriteFileAtomically(options.out, text); !s.ok()) {
+  if (absl::Status s = WriteFileAtomically(options.out, text, "--out");
+      !s.ok()) {
     return s;
   }
   return absl::StrCat("wrote ", options.out, " (", options.format, ", ",
