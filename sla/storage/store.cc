@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -492,6 +493,7 @@ Store::Store(std::string dir, StoreOptions options, int lock_fd)
     : dir_(std::move(dir)), options_(std::move(options)), lock_fd_(lock_fd) {}
 
 Store::~Store() {
+  StopSnapshotThread();
   {
     absl::MutexLock lock(&mu_);
     if (log_ != nullptr) log_->Close().IgnoreError();
@@ -534,7 +536,50 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     absl::MutexLock lock(&store->mu_);
     if (absl::Status s = store->Recover(); !s.ok()) return s;
   }
+  if (store->options_.auto_snapshot_log_bytes > 0) {
+    Store* raw = store.get();
+    absl::MutexLock lock(&store->thread_mu_);
+    store->snapshot_thread_ = std::thread([raw] { raw->SnapshotLoop(); });
+  }
   return store;
+}
+
+void Store::SnapshotLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Store* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->snapshot_wanted_ || s->stopping_;
+          },
+          this));
+      if (stopping_) return;
+    }
+    const absl::Status s = Snapshot();  // clears snapshot_wanted_
+    absl::MutexLock lock(&mu_);
+    background_status_ = s;
+    // A failed snapshot is retried only after as many bytes again.
+    snapshot_wanted_ = false;
+  }
+}
+
+void Store::StopSnapshotThread() {
+  absl::MutexLock thread_lock(&thread_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+}
+
+uint64_t Store::snapshots_taken() const {
+  absl::MutexLock lock(&mu_);
+  return snapshots_taken_;
+}
+
+absl::Status Store::background_snapshot_status() const {
+  absl::MutexLock lock(&mu_);
+  return background_status_;
 }
 
 absl::Status Store::Recover() {
@@ -619,6 +664,7 @@ absl::Status Store::Recover() {
       LogWriter::Open(log_dir, options_.log);
   if (!log.ok()) return log.status();
   log_ = std::move(*log);
+  last_logged_lsn_ = log_->next_lsn() - 1;
   if (log_->next_lsn() != read->last_lsn + 1) {
     return absl::DataLossError(absl::StrCat(
         "store: the log in ", log_dir, " continues at LSN ", log_->next_lsn(),
@@ -711,16 +757,20 @@ absl::Status Store::ApplyPending() {
 
 absl::Status Store::UsableLocked() const {
   if (!failed_.ok()) return failed_;
-  if (log_ == nullptr) {
+  if (log_ == nullptr || closed_) {
     return absl::FailedPreconditionError("store: closed");
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> Store::AppendLocked(uint8_t type,
-                                             absl::string_view payload) {
-  absl::StatusOr<uint64_t> lsn = log_->Append(type, payload);
-  if (!lsn.ok() && !absl::IsInvalidArgument(lsn.status())) {
+                                             absl::string_view payload,
+                                             bool deferred) {
+  absl::StatusOr<uint64_t> lsn = deferred ? log_->AppendDeferred(type, payload)
+                                          : log_->Append(type, payload);
+  if (lsn.ok()) {
+    last_logged_lsn_ = *lsn;
+  } else if (!absl::IsInvalidArgument(lsn.status())) {
     failed_ = lsn.status();  // sticky in the log too
   }
   return lsn;
@@ -762,6 +812,11 @@ void Store::PruneLocked(absl::Time now) {
 size_t Store::dedupe_size() const {
   absl::MutexLock lock(&mu_);
   return dedupe_.size();
+}
+
+LogStats Store::log_stats() const {
+  absl::MutexLock lock(&mu_);
+  return log_->stats();
 }
 
 absl::StatusOr<SliId> Store::AddSli(const SliSpec& spec) {
@@ -807,43 +862,94 @@ absl::StatusOr<ObjectiveId> Store::AddObjective(const ObjectiveSpec& spec) {
   return id;
 }
 
-absl::StatusOr<IngestAck> Store::Ingest(absl::string_view batch_id,
-                                        absl::Span<const ProbeResult> results) {
+absl::StatusOr<IngestAck> Store::IngestBatch(
+    absl::string_view batch_id, uint8_t type,
+    absl::FunctionRef<absl::Status(absl::Time now)> check,
+    absl::FunctionRef<void(absl::Time now, std::string* payload)> encode,
+    absl::FunctionRef<absl::Status()> apply) {
   if (batch_id.empty() || batch_id.size() > kMaxBatchIdBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "store: a batch id must have 1 to ", kMaxBatchIdBytes, " bytes"));
   }
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = UsableLocked(); !s.ok()) return s;
-  const absl::Time now = options_.engine.clock->Now();
-  if (IsDuplicateLocked(batch_id, now)) return IngestAck{true, 0};
-  if (absl::Status s = engine_->CheckIngest(results); !s.ok()) return s;
-  std::string payload;
-  EncodeProbes(batch_id, now, results, &payload);
-  absl::StatusOr<uint64_t> lsn = AppendLocked(kProbeBatchRecord, payload);
-  if (!lsn.ok()) return lsn.status();
-  if (absl::Status s = engine_->Ingest(results); !s.ok()) {
-    RejectLocked(*lsn);
+  LogWriter* log;
+  IngestAck ack;
+  uint64_t durable_at;  // the LSN that must be durable before the ack
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Status s = UsableLocked(); !s.ok()) return s;
+    log = log_.get();
+    const absl::Time now = options_.engine.clock->Now();
+    if (IsDuplicateLocked(batch_id, now)) {
+      // Acknowledged again once the original is durable, which it is when
+      // everything logged so far is.
+      ack.duplicate = true;
+      durable_at = last_logged_lsn_;
+    } else {
+      if (absl::Status s = check(now); !s.ok()) return s;
+      std::string payload;
+      encode(now, &payload);
+      absl::StatusOr<uint64_t> lsn =
+          AppendLocked(type, payload, /*deferred=*/true);
+      if (!lsn.ok()) return lsn.status();
+      if (absl::Status s = apply(); !s.ok()) {
+        RejectLocked(*lsn);
+        return s;
+      }
+      RememberLocked(std::string(batch_id), now);
+      PruneLocked(now);
+      bytes_since_snapshot_ += payload.size();
+      if (options_.auto_snapshot_log_bytes > 0 &&
+          bytes_since_snapshot_ >= options_.auto_snapshot_log_bytes) {
+        snapshot_wanted_ = true;  // wakes SnapshotLoop
+      }
+      ack.lsn = *lsn;
+      durable_at = *lsn;
+    }
+  }
+  // Outside mu_: concurrent batches share the flush (see the file comment).
+  if (absl::Status s = log->WaitDurable(durable_at); !s.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (failed_.ok()) failed_ = s;
     return s;
   }
-  RememberLocked(std::string(batch_id), now);
-  PruneLocked(now);
-  return IngestAck{false, *lsn};
+  return ack;
+}
+
+absl::StatusOr<IngestAck> Store::Ingest(absl::string_view batch_id,
+                                        absl::Span<const ProbeResult> results) {
+  return IngestBatch(
+      batch_id, kProbeBatchRecord,
+      [&](absl::Time) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return engine_->CheckIngest(results);
+      },
+      [&](absl::Time now, std::string* payload) {
+        EncodeProbes(batch_id, now, results, payload);
+      },
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return engine_->Ingest(results);
+      });
 }
 
 absl::StatusOr<IngestAck> Store::IngestEvents(
     absl::string_view batch_id, absl::Span<const EventCount> events) {
-  if (batch_id.empty() || batch_id.size() > kMaxBatchIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "store: a batch id must have 1 to ", kMaxBatchIdBytes, " bytes"));
-  }
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = UsableLocked(); !s.ok()) return s;
-  const absl::Time now = options_.engine.clock->Now();
-  if (IsDuplicateLocked(batch_id, now)) return IngestAck{true, 0};
-  // The cheap part of the engine's validation, so that most bad batches
-  // never reach the log; the engine checks the rest (then: a rejected
-  // record).
+  return IngestBatch(
+      batch_id, kEventBatchRecord,
+      [&](absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return CheckEventsLocked(events, now);
+      },
+      [&](absl::Time now, std::string* payload) {
+        EncodeEvents(batch_id, now, events, payload);
+      },
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return engine_->IngestEvents(events);
+      });
+}
+
+// The cheap part of the engine's validation of an event batch, so that most
+// bad batches never reach the log; the engine checks the rest (then: a
+// rejected record).
+absl::Status Store::CheckEventsLocked(absl::Span<const EventCount> events,
+                                      absl::Time now) const {
   const int64_t horizon_ms =
       engine_->newest() == absl::InfinitePast()
           ? INT64_MIN
@@ -883,17 +989,7 @@ absl::StatusOr<IngestAck> Store::IngestEvents(
                        " is older than the retention horizon"));
     }
   }
-  std::string payload;
-  EncodeEvents(batch_id, now, events, &payload);
-  absl::StatusOr<uint64_t> lsn = AppendLocked(kEventBatchRecord, payload);
-  if (!lsn.ok()) return lsn.status();
-  if (absl::Status s = engine_->IngestEvents(events); !s.ok()) {
-    RejectLocked(*lsn);
-    return s;
-  }
-  RememberLocked(std::string(batch_id), now);
-  PruneLocked(now);
-  return IngestAck{false, *lsn};
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------- snapshot
@@ -908,6 +1004,7 @@ absl::Status Store::Snapshot() {
     if (absl::Status s = UsableLocked(); !s.ok()) return s;
     log = log_.get();
     lsn = log_->next_lsn() - 1;
+    bytes_since_snapshot_ = 0;
     const absl::Time now = options_.engine.clock->Now();
     PruneLocked(now);
     const absl::Time limit = now - options_.dedupe_horizon;
@@ -967,6 +1064,10 @@ absl::Status Store::Snapshot() {
   if (removed) {
     if (absl::Status s = SyncDir(dir_); !s.ok()) return s;
   }
+  {
+    absl::MutexLock lock(&mu_);
+    ++snapshots_taken_;
+  }
   const uint64_t oldest_kept =
       (*snapshots)[std::min(keep, snapshots->size()) - 1].lsn;
   return log->RemoveSegmentsBefore(oldest_kept + 1);
@@ -983,12 +1084,14 @@ absl::StatusOr<std::string> Store::LoadConfigText() const {
 }
 
 absl::Status Store::Close() {
+  StopSnapshotThread();
   absl::MutexLock snapshot_lock(&snapshot_mu_);
   absl::MutexLock lock(&mu_);
-  if (log_ == nullptr) return absl::OkStatus();
-  absl::Status s = log_->Close();
-  log_.reset();
-  return s;
+  if (log_ == nullptr || closed_) return absl::OkStatus();
+  // The writer itself lives until the destructor: an Ingest that logged its
+  // batch may still be waiting for the flush outside mu_ (Close makes it).
+  closed_ = true;
+  return log_->Close();
 }
 
 }  // namespace sla::storage

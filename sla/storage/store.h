@@ -22,8 +22,10 @@
 //   // ack->duplicate: the id was seen before; acknowledged, not re-applied.
 //   // Queries go straight to the engine:
 //   (*store)->engine().Evaluate(objective, absl::Now());
-//   // From a timer (e.g. every few minutes): bounds replay time and drops
-//   // the log segments and data older than the retention from disk.
+//   // Snapshots bound replay time and drop the log segments and data older
+//   // than the retention from disk. The store takes one in the background
+//   // every options.auto_snapshot_log_bytes of log; callers may add their
+//   // own, e.g. at shutdown:
 //   absl::Status s = (*store)->Snapshot();
 //
 // Files, all in `dir`:
@@ -39,27 +41,36 @@
 //   slakit.yaml                   the configuration text (SaveConfigText)
 //
 // Ordering and consistency. Every mutation (AddSli, AddObjective, Ingest,
-// IngestEvents) holds the store's mutex for its whole life, so the log order
-// is the apply order and replay rebuilds exactly the acknowledged state:
+// IngestEvents) holds the store's mutex from its checks until it is applied,
+// so the log order is the apply order and replay rebuilds exactly the
+// acknowledged state:
 //   1. Ingest only: a batch id seen within the dedupe horizon is answered
-//      with duplicate = true and nothing else happens.
+//      with duplicate = true (after step 6) and nothing else happens.
 //   2. Validation before logging: probe batches by Engine::CheckIngest; event
 //      batches and declarations by the store's cheaper checks (known SLI of
 //      the right kind, 0 <= good <= total, not declared yet, ...). What fails
 //      here is returned and never reaches the log.
-//   3. The record is appended to the log (durable per LogOptions::sync).
+//   3. The record is appended to the log: written with write(2), and for
+//      declarations also flushed per LogOptions::sync.
 //   4. It is applied to the engine. Should the engine still reject it (an
 //      event batch past the 2^32 - 1 per-minute limit, an objective with a
 //      bad window, a race with the clock), a "rejected" record naming the LSN
 //      is appended so that replay skips it too, and the engine's error is
 //      returned.
 //   5. Ingest only: the id is remembered with its arrival time (from
-//      options.engine.clock), then the call returns the ack.
-// A record becomes visible to queries only after it is in the log. If an
-// Append fails the log's error is sticky (see wal.h): the store is failed,
-// every later mutation and Snapshot return that error, and the process must
-// reopen the store; the batch that failed may or may not be present after
-// the reopen (never twice: its id is then known).
+//      options.engine.clock); the mutex is released.
+//   6. Ingest only: the call waits, without the mutex, until the record is
+//      durable per the sync policy (LogWriter::WaitDurable), then returns
+//      the ack. Under kAlways, batches ingested concurrently share one
+//      fdatasync (group commit) rather than taking turns; under kNone and
+//      kInterval nothing is waited for.
+// A record becomes visible to queries only after it is written to the log;
+// under kAlways a batch can be visible a moment before it is flushed (and so
+// before its ack), never after a failed write. If an append or flush fails
+// the log's error is sticky (see wal.h): the store is failed, every later
+// mutation and Snapshot return that error, and the process must reopen the
+// store; the batch that failed may or may not be present after the reopen
+// (never twice: its id is then known).
 //
 // Recovery (Open): the newest snapshot that reads back (magic, CRC-32,
 // Engine::RestoreState) is loaded, then the log records after its LSN are
@@ -105,7 +116,7 @@
 // must outlive the store.
 //
 // Thread safety: Store is thread-safe. Mutations are serialized by the store
-// mutex (they are as fast as the log's Append under the sync policy); queries
+// mutex up to their write(2), and wait for flushes outside it; queries
 // through engine() run concurrently with them. Snapshot holds the mutex only
 // while it copies the state in memory, and writes the file without it; two
 // Snapshot calls run one after the other. Only the destructor must not run
@@ -118,10 +129,12 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -146,6 +159,12 @@ struct StoreOptions {
   // newest snapshot falls back to the previous one, whose log segments are
   // kept for that purpose.
   int keep_snapshots = 2;
+  // When > 0, a background thread of the store takes a snapshot (as
+  // Snapshot() does) once batches of at least this many bytes of log payload
+  // have been logged since the previous one, so replay time and disk use stay
+  // bounded without a timer of the caller's. 0: only explicit Snapshot().
+  // Its last error is in background_snapshot_status().
+  uint64_t auto_snapshot_log_bytes = uint64_t{256} << 20;
 };
 
 // What Open found and did.
@@ -237,6 +256,12 @@ class Store {
   const std::string& dir() const { return dir_; }
   // Batch ids currently remembered (including expired ones not yet pruned).
   size_t dedupe_size() const;
+  // The log's counters since Open (appends, group commits, fdatasyncs, ...).
+  LogStats log_stats() const;
+  // Snapshots written since Open (explicit and background ones).
+  uint64_t snapshots_taken() const;
+  // The result of the last background snapshot (OK before the first).
+  absl::Status background_snapshot_status() const;
 
  private:
   struct DedupeEntry {
@@ -247,7 +272,21 @@ class Store {
   Store(std::string dir, StoreOptions options, int lock_fd);
 
   // Appends a record; on failure marks the store failed.
-  absl::StatusOr<uint64_t> AppendLocked(uint8_t type, absl::string_view payload)
+  // `deferred`: the caller waits for the flush itself (LogWriter::
+  // AppendDeferred), after releasing mu_.
+  absl::StatusOr<uint64_t> AppendLocked(uint8_t type, absl::string_view payload,
+                                        bool deferred = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Ingest and IngestEvents: the dedupe check, check(now) under mu_, the
+  // record (encode) logged, apply() under mu_, the id remembered, and the
+  // flush awaited outside mu_.
+  absl::StatusOr<IngestAck> IngestBatch(
+      absl::string_view batch_id, uint8_t type,
+      absl::FunctionRef<absl::Status(absl::Time now)> check,
+      absl::FunctionRef<void(absl::Time now, std::string* payload)> encode,
+      absl::FunctionRef<absl::Status()> apply) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status CheckEventsLocked(absl::Span<const EventCount> events,
+                                 absl::Time now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // After a record at `lsn` failed to apply: logs the rejection.
   void RejectLocked(uint64_t lsn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -263,6 +302,9 @@ class Store {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The background snapshot thread (auto_snapshot_log_bytes > 0).
+  void SnapshotLoop() ABSL_LOCKS_EXCLUDED(mu_);
+  void StopSnapshotThread() ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string dir_;
   const StoreOptions options_;
@@ -272,7 +314,22 @@ class Store {
   mutable absl::Mutex snapshot_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   mutable absl::Mutex mu_;
   std::unique_ptr<Engine> engine_;  // replaced only during Open
+  // Set by Open; closed by Close, destroyed only by the destructor, so the
+  // pointer stays valid for calls that wait for a flush without mu_.
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  // Background snapshots: payload bytes logged since the last snapshot,
+  // whether the thread was asked for one, and whether it must stop.
+  uint64_t bytes_since_snapshot_ ABSL_GUARDED_BY(mu_) = 0;
+  bool snapshot_wanted_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t snapshots_taken_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status background_status_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex thread_mu_ ABSL_ACQUIRED_BEFORE(snapshot_mu_);
+  // Joined by Close and the destructor.
+  std::thread snapshot_thread_ ABSL_GUARDED_BY(thread_mu_);
+  // The LSN of the newest record this store appended (or recovered).
+  uint64_t last_logged_lsn_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status failed_ ABSL_GUARDED_BY(mu_);  // sticky
   absl::flat_hash_map<std::string, absl::Time> dedupe_ ABSL_GUARDED_BY(mu_);
   std::deque<DedupeEntry> dedupe_order_ ABSL_GUARDED_BY(mu_);  // by arrival

@@ -531,7 +531,8 @@ absl::Status TruncateTornTail(absl::string_view dir,
 
 // One Append or Sync waiting in the queue; lives on the caller's stack.
 struct LogWriter::Request {
-  bool is_sync = false;  // Sync(): no record, flush
+  bool is_sync = false;   // Sync(): no record, flush
+  bool deferred = false;  // AppendDeferred(): no flush for this record
   uint8_t type = 0;
   absl::string_view payload;
   // Set by the leader under mu_.
@@ -546,6 +547,7 @@ struct LogWriter::GroupResult {
   uint64_t syncs = 0;
   uint64_t bytes = 0;
   uint64_t records = 0;
+  bool clean = false;  // everything written so far has been flushed
   std::vector<Segment> new_segments;
 };
 
@@ -657,6 +659,9 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Open(
     }
     w->segment_size_ = tail.good_end;
     w->segment_records_ = tail.records;
+    // A writer killed before its flush may have left records in the page
+    // cache only: the first flush this writer owes covers them too.
+    w->dirty_ = tail.records > 0;
   } else {
     absl::Status s = w->CreateSegment(w->next_lsn_);
     if (!s.ok()) return s;
@@ -693,6 +698,17 @@ absl::Status LogWriter::CreateSegment(uint64_t first_lsn) {
 
 absl::StatusOr<uint64_t> LogWriter::Append(uint8_t type,
                                            absl::string_view payload) {
+  return AppendRecord(type, payload, /*deferred=*/false);
+}
+
+absl::StatusOr<uint64_t> LogWriter::AppendDeferred(uint8_t type,
+                                                   absl::string_view payload) {
+  return AppendRecord(type, payload, /*deferred=*/true);
+}
+
+absl::StatusOr<uint64_t> LogWriter::AppendRecord(uint8_t type,
+                                                 absl::string_view payload,
+                                                 bool deferred) {
   if (payload.size() > kMaxPayloadBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("wal: payload of ", payload.size(), " bytes exceeds ",
@@ -701,9 +717,23 @@ absl::StatusOr<uint64_t> LogWriter::Append(uint8_t type,
   Request req;
   req.type = type;
   req.payload = payload;
+  req.deferred = deferred;
   Submit(&req);
   if (!req.status.ok()) return req.status;
   return req.lsn;
+}
+
+absl::Status LogWriter::WaitDurable(uint64_t lsn) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!error_.ok()) return error_;
+    if (options_.sync != SyncPolicy::kAlways || durable_lsn_ >= lsn) {
+      return absl::OkStatus();
+    }
+  }
+  // A flush request: it joins the next group, whose fdatasync covers every
+  // record written before it, `lsn` included.
+  return Sync();
 }
 
 absl::Status LogWriter::Sync() {
@@ -755,6 +785,9 @@ void LogWriter::LeadGroup() {
     if (status.ok()) {
       stats_.appends += result.records;
       if (result.records > 0) ++stats_.groups;
+      // LSNs are assigned only here, by the one leader: every record below
+      // next_lsn_ has been written.
+      if (result.clean) durable_lsn_ = next_lsn_ - 1;
     } else {
       error_ = status;  // sticky: nothing is written after this
     }
@@ -770,12 +803,16 @@ void LogWriter::LeadGroup() {
 absl::Status LogWriter::WriteGroup(const std::vector<Request*>& group,
                                    GroupResult* out) {
   buf_.clear();
-  bool sync_requested = false;
+  // A Sync, or under kAlways an Append that waits for its flush.
+  bool flush_requested = false;
   uint64_t buffered = 0;
   for (const Request* r : group) {
     if (r->is_sync) {
-      sync_requested = true;
+      flush_requested = true;
       continue;
+    }
+    if (!r->deferred && options_.sync == SyncPolicy::kAlways) {
+      flush_requested = true;
     }
     const size_t frame = kRecordHeaderBytes + r->payload.size();
     if (segment_records_ + buffered > 0 &&
@@ -792,20 +829,23 @@ absl::Status LogWriter::WriteGroup(const std::vector<Request*>& group,
   }
   absl::Status s = Flush(buffered, out);
   if (!s.ok()) return s;
-  if (sync_requested && dirty_) return SyncSegment(out);
-  if (options_.sync == SyncPolicy::kInterval && dirty_) {
+  if (flush_requested && dirty_) {
+    s = SyncSegment(out);
+  } else if (options_.sync == SyncPolicy::kInterval && dirty_) {
     // A clock that went backwards (a wall-clock step) counts as due, so a
     // step back cannot suspend the flushes for as long as it was.
     const absl::Time now = options_.clock->Now();
     if (now - last_sync_ >= options_.sync_interval || now < last_sync_) {
-      return SyncSegment(out);
+      s = SyncSegment(out);
     }
   }
-  return absl::OkStatus();
+  // Sealed segments were flushed by Rotate (unless kNone, where nothing is
+  // ever called durable), so a clean active segment means a clean log.
+  out->clean = s.ok() && !dirty_ && options_.sync != SyncPolicy::kNone;
+  return s;
 }
 
-// Writes buf_ (`records` records buffered for the active segment); under
-// kAlways also flushes them.
+// Writes buf_ (`records` records buffered for the active segment).
 absl::Status LogWriter::Flush(uint64_t records, GroupResult* out) {
   if (buf_.empty()) return absl::OkStatus();
   absl::Status s = WriteAll(fd_, buf_, segment_path_, &out->writes);
@@ -815,7 +855,6 @@ absl::Status LogWriter::Flush(uint64_t records, GroupResult* out) {
   segment_records_ += records;
   dirty_ = true;
   buf_.clear();
-  if (options_.sync == SyncPolicy::kAlways) return SyncSegment(out);
   return absl::OkStatus();
 }
 
@@ -875,6 +914,9 @@ absl::Status LogWriter::Close() {
     GroupResult result;
     s = SyncSegment(&result);
     stats_.syncs += result.syncs;
+  }
+  if (s.ok() && !dirty_ && options_.sync != SyncPolicy::kNone) {
+    durable_lsn_ = next_lsn_ - 1;
   }
   if (fd_ >= 0 && ::close(fd_) != 0 && s.ok()) {
     s = FileError(errno, "close", segment_path_);

@@ -45,6 +45,12 @@
 //              group's fdatasync completes before any record of the group is
 //              acknowledged, and each segment's directory entry is flushed
 //              when the segment is created.
+// AppendDeferred + WaitDurable split an append in two for a caller that
+// orders its appends under a lock of its own (the store): the record is
+// written under that lock, and the flush is awaited after it is released, so
+// that concurrent callers share one fdatasync under kAlways instead of taking
+// turns. The record has kNone's guarantee when AppendDeferred returns and the
+// policy's once WaitDurable returns.
 // A record whose Append failed may or may not be in the log after recovery
 // (it may have been written before the error); the store must tolerate
 // replaying such a record, e.g. by deduplicating on a batch id.
@@ -264,6 +270,20 @@ class LogWriter {
   // Close; InvalidArgument for a payload over kMaxPayloadBytes (not sticky).
   absl::StatusOr<uint64_t> Append(uint8_t type, absl::string_view payload);
 
+  // As Append, but returns as soon as the record is written (it survives the
+  // death of the process), without the fdatasync kAlways would wait for.
+  // Before acknowledging the record under kAlways, call WaitDurable(lsn).
+  absl::StatusOr<uint64_t> AppendDeferred(uint8_t type,
+                                          absl::string_view payload);
+
+  // Returns once every record up to `lsn` has the durability of the policy:
+  // under kAlways once an fdatasync that covers it has completed (joining
+  // the group commit, so concurrent waiters share one flush); under kNone and
+  // kInterval at once, as a written record already has their guarantee.
+  // The sticky error if a write or flush failed; FailedPrecondition after
+  // Close unless Close flushed `lsn`.
+  absl::Status WaitDurable(uint64_t lsn);
+
   // Flushes every record acknowledged before the call with fdatasync(2),
   // whatever the policy (a no-op when nothing is unflushed). Goes through the
   // group commit queue, so it shares the flush with concurrent appends.
@@ -306,6 +326,8 @@ class LogWriter {
 
   LogWriter(std::string dir, LogOptions options, int lock_fd);
 
+  absl::StatusOr<uint64_t> AppendRecord(uint8_t type, absl::string_view payload,
+                                        bool deferred);
   // Appends `req` to the queue and returns when a leader has handled it.
   void Submit(Request* req) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs one group commit as the leader; releases mu_ during the I/O.
@@ -331,6 +353,8 @@ class LogWriter {
   absl::Status close_status_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);  // sticky
   uint64_t next_lsn_ ABSL_GUARDED_BY(mu_) = 1;
+  // Every record <= durable_lsn_ has been flushed by fdatasync(2).
+  uint64_t durable_lsn_ ABSL_GUARDED_BY(mu_) = 0;
   LogStats stats_ ABSL_GUARDED_BY(mu_);
   std::vector<Segment> segments_ ABSL_GUARDED_BY(mu_);  // by first_lsn
 

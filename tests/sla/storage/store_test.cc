@@ -14,14 +14,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -450,6 +453,115 @@ TEST(StoreTest, DuplicateBatchIsAcknowledgedButNotCountedTwice) {
   EXPECT_FALSE((*store)->Ingest("b4", {})->duplicate);
 }
 
+TEST(StoreTest, AlwaysAcknowledgesOnlyFlushedBatches) {
+  FakeClock clock(Now0());
+  const std::string dir = NewDir("always");
+  StoreOptions options = Options(&clock);
+  options.log.sync = SyncPolicy::kAlways;
+  auto store = Store::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Declare(**store);
+  const uint64_t before = (*store)->log_stats().syncs;
+  EXPECT_GE(before, 4u);  // declarations flush as they are logged
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*store)->Ingest(absl::StrCat("b", i), Batch(i)).ok());
+    // One thread: each ack waited for its own flush.
+    EXPECT_EQ((*store)->log_stats().syncs, before + i + 1);
+  }
+  // A duplicate's original is durable already: no flush.
+  absl::StatusOr<IngestAck> ack = (*store)->Ingest("b3", Batch(3));
+  ASSERT_TRUE(ack.ok());
+  EXPECT_TRUE(ack->duplicate);
+  EXPECT_EQ((*store)->log_stats().syncs, before + 10);
+}
+
+TEST(StoreTest, ConcurrentIngestUnderAlwaysCountsEveryBatchOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 40;
+  FakeClock clock(Now0());
+  const std::string dir = NewDir("always_concurrent");
+  StoreOptions options = Options(&clock);
+  options.log.sync = SyncPolicy::kAlways;
+  options.log.segment_bytes = 64 << 10;
+  Engine want(options.engine);
+  Declare(want);
+  FeedEngine(want, 0, kThreads * kPerThread);
+  {
+    auto store = Store::Open(dir, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    Declare(**store);
+    const LogStats before = (*store)->log_stats();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t * kPerThread; i < (t + 1) * kPerThread; ++i) {
+          ASSERT_TRUE((*store)->Ingest(absl::StrCat("b", i), Batch(i)).ok());
+          if (i % 5 == 0) {
+            ASSERT_TRUE(
+                (*store)->IngestEvents(absl::StrCat("e", i), Events(i)).ok());
+          }
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    const LogStats st = (*store)->log_stats();
+    const uint64_t batches = st.appends - before.appends;
+    EXPECT_EQ(batches, uint64_t{kThreads} * kPerThread * 6 / 5);
+    EXPECT_LE(st.syncs - before.syncs, batches);
+    std::cout << "[ group commit ] store, kAlways, " << kThreads
+              << " threads: " << batches << " batches, "
+              << st.syncs - before.syncs << " fdatasyncs\n";
+    ExpectSameState((*store)->engine(), want);
+  }
+  auto store = Store::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ExpectSameState((*store)->engine(), want);
+}
+
+TEST(StoreTest, BackgroundSnapshotsBoundTheLog) {
+  FakeClock clock(Now0());
+  const std::string dir = NewDir("auto_snapshot");
+  StoreOptions options = Options(&clock);
+  options.auto_snapshot_log_bytes = 2000;  // every ~20 batches
+  Engine want(options.engine);
+  Declare(want);
+  FeedEngine(want, 0, 100);
+  {
+    auto store = Store::Open(dir, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    Declare(**store);
+    FeedStore(**store, 0, 100);
+    // The thread runs on its own schedule: wait (bounded) until it took one.
+    for (int i = 0; i < 1000 && (*store)->snapshots_taken() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GE((*store)->snapshots_taken(), 1u);
+    EXPECT_TRUE((*store)->background_snapshot_status().ok())
+        << (*store)->background_snapshot_status();
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  EXPECT_GE(CountFiles(dir, "snapshot-", ".snap"), 1);
+  auto store = Store::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE((*store)->recovery().from_snapshot);
+  EXPECT_GT((*store)->recovery().snapshot_lsn, 0u);
+  ExpectSameState((*store)->engine(), want);
+}
+
+TEST(StoreTest, NoBackgroundSnapshotWhenDisabled) {
+  FakeClock clock(Now0());
+  const std::string dir = NewDir("no_auto_snapshot");
+  StoreOptions options = Options(&clock);
+  options.auto_snapshot_log_bytes = 0;
+  auto store = Store::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Declare(**store);
+  FeedStore(**store, 0, 100);
+  ASSERT_TRUE((*store)->Close().ok());
+  EXPECT_EQ((*store)->snapshots_taken(), 0u);
+  EXPECT_EQ(CountFiles(dir, "snapshot-", ".snap"), 0);
+}
+
 TEST(StoreTest, InvalidBatchIsRejectedAndNeverLogged) {
   FakeClock clock(Now0());
   const std::string dir = NewDir("invalid");
@@ -618,8 +730,15 @@ constexpr int kCrashBatches = 400;
 [[noreturn]] void CrashChild(const std::string& dir, int fd, uint32_t seed) {
   FakeClock clock(Now0());
   StoreOptions options = Options(&clock);
-  options.log.sync = SyncPolicy::kNone;
+  // Every policy (kill -9 must lose nothing acknowledged under each), and
+  // snapshots taken either by the caller or by the store's own thread (so
+  // kills also land while a background snapshot is being written).
+  const SyncPolicy policies[] = {SyncPolicy::kNone, SyncPolicy::kInterval,
+                                 SyncPolicy::kAlways};
+  options.log.sync = policies[seed % 3];
   options.keep_snapshots = 1 + seed % 2;
+  const bool background = (seed / 2) % 2 == 1;
+  options.auto_snapshot_log_bytes = background ? 1500 : 0;
   std::mt19937 rng(seed);
   auto store = Store::Open(dir, options);
   if (!store.ok()) _exit(2);
@@ -629,7 +748,9 @@ constexpr int kCrashBatches = 400;
         (*store)->Ingest(absl::StrCat("b", i), CrashBatch(i));
     if (!ack.ok() || ack->duplicate) _exit(4);
     if (::write(fd, &i, sizeof(i)) != sizeof(i)) _exit(5);
-    if (rng() % 25 == 0 && !(*store)->Snapshot().ok()) _exit(6);
+    if (!background && rng() % 25 == 0 && !(*store)->Snapshot().ok()) {
+      _exit(6);
+    }
   }
   _exit(0);
 }
