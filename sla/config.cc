@@ -568,6 +568,18 @@ bool Expand(const CompositeExpr& in,
 
 }  // namespace
 
+bool IsValidTenantName(absl::string_view name) {
+  if (name.empty() || name.size() > 64 || !absl::ascii_isalnum(name[0])) {
+    return false;
+  }
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
 absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
                                    absl::string_view source) {
   YAML::Node root;
@@ -605,7 +617,8 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
         for (size_t i = 0; i < services.size(); ++i) {
           const YAML::Node s = services[i];
           const std::string path = absl::StrCat("services[", i, "]");
-          if (!p.Map(s, path, {"name", "owner", "contract", "objectives"})) {
+          if (!p.Map(s, path,
+                     {"name", "tenant", "owner", "contract", "objectives"})) {
             continue;
           }
           ServiceConfig service;
@@ -616,6 +629,16 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             p.Problem(
                 s["name"], path + ".name",
                 absl::StrCat("service '", service.name, "' is declared twice"));
+          }
+          if (const YAML::Node t = s["tenant"]) {
+            if (p.String(t, path + ".tenant", &service.tenant) &&
+                !IsValidTenantName(service.tenant)) {
+              p.Problem(t, path + ".tenant",
+                        absl::StrCat("'", service.tenant,
+                                     "' is not a tenant name (letters, "
+                                     "digits, '.', '_', '-'; at most 64, "
+                                     "starting with a letter or digit)"));
+            }
           }
           if (const YAML::Node o = s["owner"]) {
             std::string text;
@@ -744,11 +767,24 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
         p.Problem(where, path, error);
         continue;
       }
+      std::string tenant_of;  // the tenant of the first component
       for (const std::string& name : expanded[i].Components()) {
         if (!service_nodes.contains(name)) {
           p.Problem(where, path,
                     absl::StrCat("'", name,
                                  "' is neither a service nor an application"));
+          continue;
+        }
+        const ServiceConfig* service = config.FindService(name);
+        if (service == nullptr) continue;  // reported with the service
+        if (tenant_of.empty()) {
+          tenant_of = service->tenant;
+          config.applications[i].tenant = service->tenant;
+        } else if (service->tenant != tenant_of) {
+          p.Problem(where, path,
+                    absl::StrCat("combines services of tenants '", tenant_of,
+                                 "' and '", service->tenant,
+                                 "'; an application belongs to one tenant"));
         }
       }
       if (absl::Status s = expanded[i].Validate(); !s.ok()) {

@@ -5,6 +5,7 @@
 //   timezone: Europe/Paris
 //   services:
 //     - name: sql
+//       tenant: contoso            # optional; "default"
 //       owner: provider
 //       contract: {catalog: azure/sql-database, target: 99.99, period: month,
 //                  downtime: {interval: 1m, max_error_ratio: 0.0,
@@ -54,6 +55,9 @@ namespace sla {
 
 struct ServiceConfig {
   std::string name;
+  // Who may see and feed it when served to several customers (slakit
+  // serve's tokens are scoped to tenants). Default "default".
+  std::string tenant = "default";
   // Who runs it: a provider's platform or the team's own application code.
   Owner owner = Owner::kApplication;
   // The provider SLA, if any.
@@ -66,6 +70,8 @@ struct ServiceConfig {
 
 struct ApplicationConfig {
   std::string name;
+  // The tenant of its services (all of them belong to the same one).
+  std::string tenant = "default";
   // Over service names (and other applications' names, expanded).
   CompositeExpr components;
   // Objectives computed from the composite's intervals; `service` holds the
@@ -97,6 +103,10 @@ struct Config {
 // duplicated names, cycles between applications, overlapping maintenance).
 absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
                                    absl::string_view source);
+
+// Whether `name` can name a tenant: 1 to 64 of [A-Za-z0-9._-], starting
+// with a letter or digit.
+bool IsValidTenantName(absl::string_view name);
 
 // Reads and parses a file. NotFound when it does not exist.
 absl::StatusOr<Config> LoadConfig(const std::string& path);

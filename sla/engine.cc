@@ -205,7 +205,8 @@ absl::StatusOr<std::vector<SliId>> Engine::ResolveObjectiveSlis(
   return ids;
 }
 
-absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
+absl::StatusOr<Engine::ObjectiveEntry> Engine::PrepareObjective(
+    const ObjectiveSpec& spec) const {
   const std::string where =
       absl::StrCat("objective '", spec.service, "/", spec.name, "'");
   if (spec.name.empty()) {
@@ -242,7 +243,19 @@ absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
         absl::StrCat(where, ": window ", spec.window, " holds more than ",
                      kMaxSlices, " slices of ", DurationToString(spec.slice)));
   }
+  return ObjectiveEntry{spec,
+                        *target,
+                        *window,
+                        *std::move(slis),
+                        WholeMinutes(spec.slice),
+                        std::llround(spec.slice_threshold * 1e9)};
+}
 
+absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
+  absl::StatusOr<ObjectiveEntry> entry = PrepareObjective(spec);
+  if (!entry.ok()) return entry.status();
+  const std::string where =
+      absl::StrCat("objective '", spec.service, "/", spec.name, "'");
   absl::MutexLock lock(&registry_mu_);
   for (const auto& o : objectives_) {
     if (o->spec.service == spec.service && o->spec.name == spec.name) {
@@ -251,9 +264,7 @@ absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
     }
   }
   const ObjectiveId id = static_cast<ObjectiveId>(objectives_.size());
-  objectives_.push_back(std::make_unique<ObjectiveEntry>(ObjectiveEntry{
-      spec, *target, *window, *std::move(slis), WholeMinutes(spec.slice),
-      std::llround(spec.slice_threshold * 1e9)}));
+  objectives_.push_back(std::make_unique<ObjectiveEntry>(*std::move(entry)));
   return id;
 }
 
@@ -672,27 +683,38 @@ absl::StatusOr<ObjectiveStatus> Engine::Evaluate(ObjectiveId id,
     }
     entry = objectives_[id].get();  // entries are never removed or changed
   }
-  ObjectiveStatus st;
+  ObjectiveStatus st = EvaluateEntry(*entry, at);
   st.id = id;
-  st.window = entry->window.ResolveAsOf(at);
-  st.method = entry->spec.method;
+  return st;
+}
+
+absl::StatusOr<ObjectiveStatus> Engine::EvaluateSpec(const ObjectiveSpec& spec,
+                                                     absl::Time at) const {
+  absl::StatusOr<ObjectiveEntry> entry = PrepareObjective(spec);
+  if (!entry.ok()) return entry.status();
+  return EvaluateEntry(*entry, at);
+}
+
+ObjectiveStatus Engine::EvaluateEntry(const ObjectiveEntry& entry,
+                                      absl::Time at) const {
+  ObjectiveStatus st;
+  st.window = entry.window.ResolveAsOf(at);
+  st.method = entry.spec.method;
   const int64_t from = MinuteOf(st.window.from);
   const int64_t to = MinuteOf(st.window.to);
-  switch (entry->spec.method) {
+  switch (entry.spec.method) {
     case BudgetingMethod::kOccurrences:
-      st.budget =
-          ComputeBudget(SumMinutes(entry->slis, from, to), entry->target);
+      st.budget = ComputeBudget(SumMinutes(entry.slis, from, to), entry.target);
       break;
     case BudgetingMethod::kTimeslices:
     case BudgetingMethod::kRatioTimeslices: {
       int64_t good_slices, slices;
       double ratio_sum;
-      SliceCounts(entry->slis, from, to, entry->spec, &good_slices, &slices,
+      SliceCounts(entry.slis, from, to, entry.spec, &good_slices, &slices,
                   &ratio_sum);
-      st.budget =
-          entry->spec.method == BudgetingMethod::kTimeslices
-              ? ComputeBudget(Counts{good_slices, slices}, entry->target)
-              : RatioBudget(slices, ratio_sum, entry->target);
+      st.budget = entry.spec.method == BudgetingMethod::kTimeslices
+                      ? ComputeBudget(Counts{good_slices, slices}, entry.target)
+                      : RatioBudget(slices, ratio_sum, entry.target);
       break;
     }
   }
@@ -711,6 +733,20 @@ absl::StatusOr<BurnRates> Engine::BurnRatesAt(
     }
     entry = objectives_[id].get();
   }
+  return BurnRatesOfEntry(*entry, at, windows);
+}
+
+absl::StatusOr<BurnRates> Engine::BurnRatesOfSpec(
+    const ObjectiveSpec& spec, absl::Time at,
+    absl::Span<const absl::Duration> windows) const {
+  absl::StatusOr<ObjectiveEntry> entry = PrepareObjective(spec);
+  if (!entry.ok()) return entry.status();
+  return BurnRatesOfEntry(*entry, at, windows);
+}
+
+absl::StatusOr<BurnRates> Engine::BurnRatesOfEntry(
+    const ObjectiveEntry& entry, absl::Time at,
+    absl::Span<const absl::Duration> windows) const {
   for (absl::Duration w : windows) {
     if (!IsWholeMinutes(w)) {
       return absl::InvalidArgumentError(
@@ -720,15 +756,15 @@ absl::StatusOr<BurnRates> Engine::BurnRatesAt(
   }
   BurnRates out;
   const int64_t to = MinuteOf(at);
-  if (entry->spec.method == BudgetingMethod::kOccurrences) {
+  if (entry.spec.method == BudgetingMethod::kOccurrences) {
     std::vector<std::pair<int64_t, int64_t>> ranges;
     ranges.reserve(windows.size());
     for (absl::Duration w : windows)
       ranges.emplace_back(to - WholeMinutes(w), to);
     out.counts.resize(windows.size());
-    SumRanges(entry->slis, ranges, out.counts.data());
+    SumRanges(entry.slis, ranges, out.counts.data());
     for (const Counts& c : out.counts) {
-      out.rates.push_back(BurnRate(c, entry->target));
+      out.rates.push_back(BurnRate(c, entry.target));
     }
     return out;
   }
@@ -736,12 +772,12 @@ absl::StatusOr<BurnRates> Engine::BurnRatesAt(
     const int64_t from = to - WholeMinutes(w);
     Counts c;
     double ratio_sum;
-    SliceCounts(entry->slis, from, to, entry->spec, &c.good, &c.total,
+    SliceCounts(entry.slis, from, to, entry.spec, &c.good, &c.total,
                 &ratio_sum);
     out.rates.push_back(
-        entry->spec.method == BudgetingMethod::kTimeslices
-            ? BurnRate(c, entry->target)
-            : RatioBudget(c.total, ratio_sum, entry->target).consumed);
+        entry.spec.method == BudgetingMethod::kTimeslices
+            ? BurnRate(c, entry.target)
+            : RatioBudget(c.total, ratio_sum, entry.target).consumed);
     out.counts.push_back(c);
   }
   return out;

@@ -205,6 +205,18 @@ class Engine {
       ObjectiveId id, absl::Time at,
       absl::Span<const absl::Duration> windows) const;
 
+  // Evaluate and BurnRatesAt for an objective that is not declared: the spec
+  // is checked and its SLIs resolved now, as AddObjective would (so an
+  // objective without `slis` covers the probe-success SLIs of its service
+  // as of this call), and nothing is kept. For callers whose objectives
+  // change with their configuration (slakit serve) while the engine's
+  // declarations are durable. AddObjective's errors.
+  absl::StatusOr<ObjectiveStatus> EvaluateSpec(const ObjectiveSpec& spec,
+                                               absl::Time at) const;
+  absl::StatusOr<BurnRates> BurnRatesOfSpec(
+      const ObjectiveSpec& spec, absl::Time at,
+      absl::Span<const absl::Duration> windows) const;
+
   // Memory held by series data, in bytes (approximate, for benchmarks).
   size_t MemoryUsage() const;
 
@@ -248,6 +260,14 @@ class Engine {
                          int64_t horizon_minute, size_t index) const;
   absl::StatusOr<std::vector<SliId>> ResolveObjectiveSlis(
       const ObjectiveSpec& spec) const;
+  // AddObjective's checks and SLI resolution, without declaring anything.
+  absl::StatusOr<ObjectiveEntry> PrepareObjective(
+      const ObjectiveSpec& spec) const;
+  ObjectiveStatus EvaluateEntry(const ObjectiveEntry& entry,
+                                absl::Time at) const;
+  absl::StatusOr<BurnRates> BurnRatesOfEntry(
+      const ObjectiveEntry& entry, absl::Time at,
+      absl::Span<const absl::Duration> windows) const;
   // Slice evaluation for the timeslice methods over [from, to) minutes.
   void SliceCounts(absl::Span<const SliId> slis, int64_t from_minute,
                    int64_t to_minute, const ObjectiveSpec& spec,

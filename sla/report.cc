@@ -153,6 +153,17 @@ absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
 
 }  // namespace
 
+absl::StatusOr<Attribution> ObserveApplication(const Engine& engine,
+                                               const Config& config,
+                                               const ApplicationConfig& app,
+                                               const Interval& interval) {
+  absl::flat_hash_map<std::string, Owner> owners;
+  absl::StatusOr<ComponentStates> states =
+      StatesFor(engine, config, app.components, interval, &owners);
+  if (!states.ok()) return states.status();
+  return Attribute(app.components, *states, owners);
+}
+
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text) {
   // Exactly YYYY-MM: absl::ParseCivilTime alone also takes signs, spaces,
   // one-digit months and five-digit years.
@@ -265,11 +276,8 @@ absl::StatusOr<MonthlyReport> BuildMonthlyReport(Engine& engine,
       r.theoretical_note =
           absl::StrCat("no contract for ", absl::StrJoin(without, ", "));
     }
-    absl::flat_hash_map<std::string, Owner> owners;
-    absl::StatusOr<ComponentStates> states =
-        StatesFor(engine, config, app.components, report.period, &owners);
-    if (!states.ok()) return states.status();
-    absl::StatusOr<Attribution> a = Attribute(app.components, *states, owners);
+    absl::StatusOr<Attribution> a =
+        ObserveApplication(engine, config, app, report.period);
     if (!a.ok()) return a.status();
     const CompositeObservation& obs = a->observation;
     r.minutes = obs.intervals;

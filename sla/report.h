@@ -125,6 +125,16 @@ absl::StatusOr<MonthlyReport> BuildMonthlyReport(Engine& engine,
                                                  const Config& config,
                                                  absl::CivilMonth month);
 
+// The minutes of `interval` (whole minutes) of an application of `config`:
+// each service's minute is down when its error ratio exceeds its contract's
+// max_error_ratio (0 without a contract), the composite observed and every
+// down minute attributed (sla/composite.h). The report's numbers for one
+// application, over any interval.
+absl::StatusOr<Attribution> ObserveApplication(const Engine& engine,
+                                               const Config& config,
+                                               const ApplicationConfig& app,
+                                               const Interval& interval);
+
 // Parses "2024-01". InvalidArgument otherwise.
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text);
 

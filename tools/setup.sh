@@ -6,10 +6,13 @@
 #   tools/setup.sh --test   also what the tests need (Bazel, gtest, benchmark)
 set -eu
 
-packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev zlib1g-dev"
+packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev zlib1g-dev \
+libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
+libcpp-httplib-dev libssl-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages libgtest-dev libgmock-dev libbenchmark-dev python3 \
-xz-utils gzip bazel-bootstrap chromium clang-14 libclang-rt-14-dev"
+xz-utils gzip bazel-bootstrap chromium clang-14 libclang-rt-14-dev \
+python3-grpcio python3-protobuf prometheus openssl"
 fi
 
 missing=""

@@ -79,6 +79,43 @@ TEST(ConfigTest, ParsesTheDocumentedExample) {
   EXPECT_NE(c->FindApplication("orders"), nullptr);
 }
 
+TEST(ConfigTest, TenantsOfServicesAndApplications) {
+  absl::StatusOr<Config> c = ParseConfig(R"(
+services:
+  - {name: web, tenant: contoso}
+  - {name: sql, tenant: contoso}
+  - {name: hub}
+applications:
+  - {name: shop, components: {all_of: [web, sql]}}
+)",
+                                         "t.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->services[0].tenant, "contoso");
+  EXPECT_EQ(c->services[2].tenant, "default");
+  EXPECT_EQ(c->applications[0].tenant, "contoso");
+
+  absl::StatusOr<Config> bad = ParseConfig(R"(
+services:
+  - {name: web, tenant: contoso}
+  - {name: sql, tenant: "bad tenant"}
+  - {name: hub, tenant: fabrikam}
+applications:
+  - {name: shop, components: {all_of: [web, hub]}}
+)",
+                                           "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("t.yaml:4:25: services[1].tenant: 'bad tenant' is "
+                        "not a tenant name"));
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("applications[0].components: combines services of "
+                        "tenants 'fabrikam' and 'contoso'"));
+  EXPECT_TRUE(IsValidTenantName("a.b_c-1"));
+  EXPECT_FALSE(IsValidTenantName("-a"));
+  EXPECT_FALSE(IsValidTenantName(std::string(65, 'a')));
+  EXPECT_FALSE(IsValidTenantName(""));
+}
+
 TEST(ConfigTest, KOfNAndStringExpressionsAndNestedApplications) {
   absl::StatusOr<Config> c = ParseConfig(R"yaml(
 services: [{name: a}, {name: b}, {name: c}, {name: d}]

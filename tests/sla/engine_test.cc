@@ -1125,6 +1125,48 @@ TEST_F(EngineTest, BurnRatesOverWindows) {
   EXPECT_TRUE(b.counts.empty());
 }
 
+TEST_F(EngineTest, UndeclaredSpecsEvaluateLikeDeclaredObjectives) {
+  Engine e(Options());
+  const SliId home = Add(e, Probe("web", "home"));
+  const absl::Time at = T("2024-01-10T12:00:00Z");
+  std::vector<ProbeResult> batch;
+  for (int i = 0; i < 60; ++i) {
+    batch.push_back(
+        {home, Ms(at - absl::Hours(1)) + i * 60'000, i % 10 != 0, 1});
+  }
+  ASSERT_TRUE(e.Ingest(batch).ok());
+  const ObjectiveSpec spec = Slo("web", "avail", "30d", 99);
+  const absl::Duration w[] = {absl::Minutes(5), absl::Hours(1)};
+  ObjectiveStatus undeclared = e.EvaluateSpec(spec, at).value();
+  BurnRates undeclared_rates = e.BurnRatesOfSpec(spec, at, w).value();
+  // Nothing was declared by those calls.
+  EXPECT_TRUE(absl::IsNotFound(e.FindObjective("web", "avail").status()));
+  // An SLI added later is covered by the next call (resolved per call).
+  const SliId api = Add(e, Probe("web", "api"));
+  ASSERT_TRUE(e.Ingest({{api, Ms(at - absl::Minutes(1)), false, 1}}).ok());
+  ObjectiveStatus later = e.EvaluateSpec(spec, at).value();
+  EXPECT_EQ(later.budget.total, undeclared.budget.total + 1);
+  EXPECT_EQ(later.budget.good, undeclared.budget.good);
+
+  const ObjectiveId o = AddSlo(e, spec);  // now home and api, as above
+  ObjectiveStatus declared = e.Evaluate(o, at).value();
+  EXPECT_EQ(declared.budget.good, later.budget.good);
+  EXPECT_EQ(declared.budget.total, later.budget.total);
+  EXPECT_EQ(declared.window.from, later.window.from);
+  EXPECT_EQ(declared.window.to, later.window.to);
+  // 6 bad of 60 in the hour before the api probe (minutes 0, 10, ..., 50):
+  // 54 good; 5m holds minutes 55..59 of the hour, all good.
+  EXPECT_EQ(undeclared.budget.good, 54);
+  EXPECT_EQ(undeclared.budget.total, 60);
+  EXPECT_THAT(undeclared_rates.counts, ElementsAre(C(5, 5), C(54, 60)));
+  EXPECT_DOUBLE_EQ(undeclared_rates.rates[1], 10.0);  // (6/60) / (1/100)
+  // The spec's errors are AddObjective's.
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      e.EvaluateSpec(Slo("web", "x", "30d", 100), at).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      e.EvaluateSpec(Slo("nope", "x", "30d", 99), at).status()));
+}
+
 TEST_F(EngineTest, BurnRatesRejectBadWindows) {
   Engine e(Options());
   Add(e, Probe("web", "home"));

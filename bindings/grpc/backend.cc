@@ -1,0 +1,465 @@
+#include "bindings/grpc/backend.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sla/report.h"
+#include "sla/window.h"
+
+namespace sla::server {
+namespace {
+
+// Windows of the /metrics burn rates, as the default tiers use them.
+constexpr absl::Duration kBurnWindows[] = {
+    absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
+    absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
+
+// FNV-1a, 64 bits: a fingerprint that is the same in every process (unlike
+// absl::Hash, which is seeded per process).
+uint64_t Fnv1a(absl::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// "availability@1f2e3d4c5b6a7988" -> "availability".
+std::string ConfiguredName(absl::string_view declared) {
+  return std::string(declared.substr(0, declared.find('@')));
+}
+
+std::shared_ptr<const ConfigState> MakeState(Config config, std::string text) {
+  auto state = std::make_shared<ConfigState>();
+  for (const ServiceConfig& s : config.services) {
+    state->tenant_of[s.name] = s.tenant;
+  }
+  for (const ApplicationConfig& a : config.applications) {
+    state->tenant_of[a.name] = a.tenant;
+  }
+  state->config = std::move(config);
+  state->text = std::move(text);
+  return state;
+}
+
+}  // namespace
+
+Backend::Backend(BackendOptions options, std::unique_ptr<storage::Store> store)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      config_(MakeState(Config(), "")),
+      tracker_(options_.alert_policy) {}
+
+absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
+  if (options.data_dir.empty()) {
+    return absl::InvalidArgumentError("serve: a data directory is required");
+  }
+  if (options.clock == nullptr) {
+    return absl::InvalidArgumentError("serve: clock is null");
+  }
+  if (options.max_batch_records == 0) {
+    return absl::InvalidArgumentError("serve: max_batch_records must be > 0");
+  }
+  if (options.alert_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("serve: alert_interval must be >= 0");
+  }
+  if (absl::Status s = ValidateAlertPolicy(options.alert_policy); !s.ok()) {
+    return s;
+  }
+  storage::StoreOptions store_options;
+  store_options.engine.clock = options.clock;
+  store_options.log.clock = options.clock;
+  store_options.log.sync = options.sync;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(options.data_dir, store_options);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Backend> backend(
+      new Backend(std::move(options), *std::move(store)));
+  const BackendOptions& o = backend->options_;
+  if (!o.config_text.empty()) {
+    absl::StatusOr<ApplyResult> applied =
+        backend->ApplyConfig(o.config_text, /*dry_run=*/false);
+    if (!applied.ok()) return applied.status();
+  } else {
+    absl::StatusOr<std::string> kept = backend->store_->LoadConfigText();
+    if (kept.ok()) {
+      absl::StatusOr<Config> config =
+          ParseConfig(*kept, backend->store_->dir() + "/slakit.yaml");
+      if (!config.ok()) return config.status();
+      absl::MutexLock lock(&backend->config_mu_);
+      backend->config_ = MakeState(*std::move(config), *std::move(kept));
+    } else if (!absl::IsNotFound(kept.status())) {
+      return kept.status();
+    }
+  }
+  if (o.alert_interval > absl::ZeroDuration()) {
+    Backend* raw = backend.get();
+    backend->loop_ = std::thread([raw] { raw->AlertLoop(); });
+  }
+  return backend;
+}
+
+Backend::~Backend() { Shutdown().IgnoreError(); }
+
+absl::Status Backend::Shutdown() {
+  {
+    absl::MutexLock lock(&loop_mu_);
+    if (shut_down_) return shutdown_status_;
+    shut_down_ = true;
+    stopping_ = true;
+  }
+  if (loop_.joinable()) loop_.join();
+  absl::Status s = store_->Snapshot();
+  absl::Status closed = store_->Close();
+  if (s.ok()) s = closed;
+  absl::MutexLock lock(&loop_mu_);
+  shutdown_status_ = s;
+  return s;
+}
+
+void Backend::AlertLoop() {
+  absl::MutexLock lock(&loop_mu_);
+  while (!stopping_) {
+    // Wakes early when Shutdown sets stopping_.
+    loop_mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                              options_.alert_interval);
+    if (stopping_) break;
+    loop_mu_.Unlock();
+    // An error (e.g. an objective whose SLIs are gone) is retried at the
+    // next tick; the loop does not stop.
+    EvaluateAlerts(options_.clock->Now()).IgnoreError();
+    loop_mu_.Lock();
+  }
+}
+
+// ---------------------------------------------------------------- config
+
+absl::StatusOr<ApplyResult> Backend::ApplyConfig(absl::string_view text,
+                                                 bool dry_run) {
+  absl::StatusOr<Config> config = ParseConfig(text, options_.config_source);
+  if (!config.ok()) return config.status();
+  ApplyResult result;
+  for (const ServiceConfig& s : config->services) {
+    result.services.push_back(s.name);
+    result.objectives += static_cast<int>(s.objectives.size());
+  }
+  for (const ApplicationConfig& a : config->applications) {
+    result.applications.push_back(a.name);
+    result.objectives += static_cast<int>(a.objectives.size());
+  }
+  if (dry_run) return result;
+  if (absl::Status s = store_->SaveConfigText(text); !s.ok()) return s;
+  absl::MutexLock lock(&config_mu_);
+  config_ = MakeState(*std::move(config), std::string(text));
+  return result;
+}
+
+std::shared_ptr<const ConfigState> Backend::config() const {
+  absl::MutexLock lock(&config_mu_);
+  return config_;
+}
+
+absl::StatusOr<std::string> Backend::TenantOf(const Principal& caller,
+                                              absl::string_view service) const {
+  std::shared_ptr<const ConfigState> state = config();
+  auto it = state->tenant_of.find(service);
+  if (it == state->tenant_of.end() || !caller.InTenant(it->second)) {
+    return absl::NotFoundError(
+        absl::StrCat("service '", service, "' not found"));
+  }
+  return it->second;
+}
+
+// ---------------------------------------------------------------- ingest
+
+absl::StatusOr<storage::IngestAck> Backend::Ingest(
+    const Principal& caller, absl::string_view batch_id,
+    absl::Span<const NamedProbe> batch) {
+  auto reject = [this](absl::Status s) {
+    absl::MutexLock lock(&counters_mu_);
+    ++counters_.rejected;
+    return s;
+  };
+  if (!caller.HasRole(Role::kIngest)) {
+    return reject(absl::PermissionDeniedError(
+        absl::StrCat("principal '", caller.name, "' lacks role 'ingest'")));
+  }
+  if (batch.size() > options_.max_batch_records) {
+    return reject(absl::ResourceExhaustedError(
+        absl::StrCat("batch of ", batch.size(),
+                     " records exceeds the limit max_batch_records = ",
+                     options_.max_batch_records)));
+  }
+  std::shared_ptr<const ConfigState> state = config();
+  // Names and values first, so that a bad batch declares nothing.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const NamedProbe& r = batch[i];
+    const ServiceConfig* service = state->config.FindService(r.service);
+    if (service == nullptr || !caller.InTenant(service->tenant)) {
+      return reject(absl::NotFoundError(absl::StrCat(
+          "record ", i, ": service: '", r.service, "' not found")));
+    }
+    if (r.probe.empty()) {
+      return reject(absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": probe: empty")));
+    }
+    if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
+      return reject(absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": latency_ms: ", r.latency_ms,
+                       " is not a finite number >= 0")));
+    }
+  }
+  std::vector<ProbeResult> results;
+  results.reserve(batch.size());
+  absl::flat_hash_map<std::pair<std::string, std::string>, SliId> ids;
+  for (const NamedProbe& r : batch) {
+    auto key = std::make_pair(r.service, r.probe);
+    auto it = ids.find(key);
+    if (it == ids.end()) {
+      absl::StatusOr<SliId> id = engine().FindSli(r.service, r.probe);
+      if (!id.ok()) {
+        absl::MutexLock lock(&declare_mu_);
+        id = engine().FindSli(r.service, r.probe);
+        if (!id.ok()) id = store_->AddSli({r.service, r.probe});
+      }
+      if (!id.ok()) return reject(id.status());
+      it = ids.emplace(std::move(key), *id).first;
+    }
+    results.push_back({it->second, r.unix_ms, r.ok, r.latency_ms});
+  }
+  absl::StatusOr<storage::IngestAck> ack = store_->Ingest(batch_id, results);
+  if (!ack.ok()) return reject(ack.status());
+  absl::MutexLock lock(&counters_mu_);
+  if (!ack->duplicate) {
+    ++counters_.batches;
+    counters_.results += static_cast<int64_t>(results.size());
+  }
+  return ack;
+}
+
+IngestCounters Backend::counters() const {
+  absl::MutexLock lock(&counters_mu_);
+  return counters_;
+}
+
+// ---------------------------------------------------------------- alerts
+
+absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
+    const ObjectiveSpec& spec) {
+  ObjectiveSpec resolved = spec;
+  if (resolved.slis.empty()) {
+    // Pin the service's probe-success SLIs of today: a probe added later
+    // makes a new definition (see the file comment).
+    absl::StatusOr<std::vector<SliId>> slis =
+        engine().ServiceSlis(spec.service);
+    if (!slis.ok()) return slis.status();
+    for (SliId id : *slis) {
+      absl::StatusOr<SliSpec> sli = engine().GetSli(id);
+      if (sli.ok() && sli->kind == SliKind::kProbeSuccess) {
+        resolved.slis.push_back(sli->name);
+      }
+    }
+    std::sort(resolved.slis.begin(), resolved.slis.end());
+  }
+  const std::string definition = absl::StrCat(
+      resolved.target_percent, "|", resolved.window, "|",
+      static_cast<int>(resolved.method), "|",
+      absl::ToInt64Seconds(resolved.slice), "|", resolved.slice_threshold, "|",
+      absl::StrJoin(resolved.slis, ","));
+  resolved.name = absl::StrFormat("%s@%016x", spec.name, Fnv1a(definition));
+  const std::string key = absl::StrCat(spec.service, "/", resolved.name);
+  auto it = alerting_ids_.find(key);
+  if (it != alerting_ids_.end()) return it->second;
+  absl::StatusOr<ObjectiveId> id =
+      engine().FindObjective(spec.service, resolved.name);
+  if (!id.ok()) id = store_->AddObjective(resolved);
+  if (!id.ok()) return id.status();
+  alerting_ids_.emplace(key, *id);
+  return *id;
+}
+
+AlertView Backend::ViewOf(const ConfigState& config, const std::string& service,
+                          const std::string& objective,
+                          const std::string& severity, AlertState state,
+                          absl::Time since, const TierEvaluation& evidence,
+                          double budget_remaining) const {
+  AlertView v;
+  auto it = config.tenant_of.find(service);
+  v.tenant = it == config.tenant_of.end() ? "" : it->second;
+  v.service = service;
+  v.objective = ConfiguredName(objective);
+  v.severity = severity;
+  v.state = state;
+  v.since = since;
+  v.evidence = evidence;
+  v.budget_remaining = budget_remaining;
+  return v;
+}
+
+absl::Status Backend::EvaluateAlerts(absl::Time at) {
+  std::shared_ptr<const ConfigState> state = config();
+  std::vector<AlertView> published;
+  absl::Status first_error;
+  {
+    absl::MutexLock lock(&alert_mu_);
+    for (const ServiceConfig& service : state->config.services) {
+      for (const ObjectiveSpec& spec : service.objectives) {
+        if (!spec.alerting) continue;
+        absl::StatusOr<ObjectiveId> id = EnsureAlertingObjective(spec);
+        if (!id.ok()) {
+          // No result yet: nothing to alert on.
+          if (absl::IsNotFound(id.status())) continue;
+          if (first_error.ok()) first_error = id.status();
+          continue;
+        }
+        absl::StatusOr<std::vector<AlertEvent>> events =
+            tracker_.Evaluate(engine(), *id, at);
+        if (!events.ok()) {
+          if (first_error.ok()) first_error = events.status();
+          continue;
+        }
+        for (const AlertEvent& e : *events) {
+          AlertView v = ViewOf(*state, e.service, e.objective, e.severity, e.to,
+                               e.at, e.evidence, e.budget_remaining);
+          v.from = e.from;
+          published.push_back(std::move(v));
+        }
+      }
+    }
+    for (const AlertView& v : published) {
+      for (const auto& [id, fn] : subscribers_) fn(v);
+    }
+  }
+  return first_error;
+}
+
+std::vector<AlertView> Backend::ActiveAlerts(const Principal& caller) const {
+  std::shared_ptr<const ConfigState> state = config();
+  std::vector<AlertView> out;
+  for (const ActiveAlert& a : tracker_.Active()) {
+    AlertView v = ViewOf(*state, a.service, a.objective, a.severity, a.state,
+                         a.since, a.evidence, /*budget_remaining=*/1);
+    if (!caller.InTenant(v.tenant)) continue;
+    absl::StatusOr<ObjectiveStatus> st =
+        engine().Evaluate(a.id, options_.clock->Now());
+    if (st.ok()) v.budget_remaining = st->budget.remaining;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+int Backend::Subscribe(std::function<void(const AlertView&)> fn) {
+  absl::MutexLock lock(&alert_mu_);
+  const int id = next_subscription_++;
+  subscribers_.emplace(id, std::move(fn));
+  return id;
+}
+
+void Backend::Unsubscribe(int subscription) {
+  absl::MutexLock lock(&alert_mu_);
+  subscribers_.erase(subscription);
+}
+
+// ---------------------------------------------------------------- report
+
+absl::StatusOr<std::string> Backend::Report(const Principal& caller,
+                                            absl::string_view month,
+                                            absl::string_view format,
+                                            std::string* content_type) const {
+  absl::StatusOr<absl::CivilMonth> m = ParseMonth(month);
+  if (!m.ok()) return m.status();
+  const std::string f = format.empty() ? "json" : std::string(format);
+  if (f != "json" && f != "csv" && f != "markdown" && f != "html") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "format: '", format, "' is not one of json, csv, markdown, html"));
+  }
+  // The caller's part of the configuration.
+  std::shared_ptr<const ConfigState> state = config();
+  Config mine;
+  mine.timezone = state->config.timezone;
+  mine.zone = state->config.zone;
+  for (const ServiceConfig& s : state->config.services) {
+    if (caller.InTenant(s.tenant)) mine.services.push_back(s);
+  }
+  for (const ApplicationConfig& a : state->config.applications) {
+    if (caller.InTenant(a.tenant)) mine.applications.push_back(a);
+  }
+  for (const MaintenanceWindow& w : state->config.maintenance) {
+    if (mine.FindService(w.service) != nullptr) mine.maintenance.push_back(w);
+  }
+  // The report declares objectives: on a copy, not in the store.
+  std::string encoded;
+  engine().EncodeState(&encoded);
+  EngineOptions engine_options;
+  engine_options.clock = options_.clock;
+  Engine copy(engine_options);
+  if (absl::Status s = copy.RestoreState(encoded); !s.ok()) return s;
+  absl::StatusOr<MonthlyReport> report = BuildMonthlyReport(copy, mine, *m);
+  if (!report.ok()) return report.status();
+  if (f == "csv") {
+    *content_type = "text/csv";
+    return RenderReportCsv(*report);
+  }
+  if (f == "markdown") {
+    *content_type = "text/markdown";
+    return RenderReportMarkdown(*report);
+  }
+  if (f == "html") {
+    *content_type = "text/html";
+    return RenderReportHtml(*report);
+  }
+  *content_type = "application/json";
+  return RenderReportJson(*report);
+}
+
+// ---------------------------------------------------------------- metrics
+
+std::vector<ObjectiveSample> Backend::MetricsSamples(absl::Time at) const {
+  std::shared_ptr<const ConfigState> state = config();
+  std::vector<ActiveAlert> active = tracker_.Active();
+  std::vector<ObjectiveSample> out;
+  for (const ServiceConfig& service : state->config.services) {
+    for (const ObjectiveSpec& spec : service.objectives) {
+      absl::StatusOr<ObjectiveStatus> st = engine().EvaluateSpec(spec, at);
+      if (!st.ok()) continue;  // no SLI yet
+      ObjectiveSample s;
+      s.tenant = service.tenant;
+      s.service = spec.service;
+      s.objective = spec.name;
+      s.window = spec.window;
+      s.target_ratio = spec.target_percent / 100;
+      s.good = st->budget.good;
+      s.total = st->budget.total;
+      if (s.total > 0) s.availability_ratio = st->budget.availability;
+      s.error_budget_remaining_ratio = st->budget.remaining;
+      absl::StatusOr<BurnRates> rates =
+          engine().BurnRatesOfSpec(spec, at, kBurnWindows);
+      if (rates.ok()) {
+        for (size_t i = 0; i < rates->rates.size(); ++i) {
+          s.burn_rates.push_back(
+              {DurationToString(kBurnWindows[i]), rates->rates[i]});
+        }
+      }
+      if (spec.alerting) {
+        for (const char* severity : {"page", "ticket"}) {
+          bool firing = false;
+          for (const ActiveAlert& a : active) {
+            firing |= a.service == spec.service &&
+                      ConfiguredName(a.objective) == spec.name &&
+                      a.severity == severity && a.state == AlertState::kFiring;
+          }
+          s.alerts.push_back({severity, firing});
+        }
+      }
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+}  // namespace sla::server

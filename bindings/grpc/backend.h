@@ -1,0 +1,222 @@
+// bindings/grpc/backend.h: what `slakit serve` does, without gRPC. The
+// durable store (sla/storage/store.h), the configuration (sla/config.h), the
+// tenant of every service, the alert tracker (sla/alerting.h) and its
+// evaluation loop, and the monthly report, behind one object that the gRPC
+// service (service.h) converts to and from protobuf and that tests drive
+// directly.
+//
+//   sla::server::BackendOptions options;
+//   options.data_dir = "/var/lib/slakit";
+//   auto backend = sla::server::Backend::Open(options);  // recovers the store
+//   if (!backend.ok()) return backend.status();
+//   (*backend)->ApplyConfig(yaml_text, /*dry_run=*/false);
+//   (*backend)->Ingest(principal, "batch-1", records);
+//   (*backend)->Shutdown();        // stops alerting, snapshots, closes
+//
+// Tenants. Every service of the configuration belongs to one tenant
+// (`tenant:`, default "default"); applications to the tenant of their
+// services. Calls that name a service check that the caller may use that
+// tenant; a service of another tenant is reported exactly like a service
+// that does not exist (NotFound), so names of other tenants never leak.
+//
+// Objectives are evaluated from the configuration as it is now
+// (Engine::EvaluateSpec), so a changed target applies at once. Alerting
+// objectives (`alerting: true`) are also declared in the store under a name
+// that carries a fingerprint of their definition and of their SLIs
+// ("availability@1f2e3d4c"): the alert tracker needs a stable engine id, and
+// a new definition (or a new probe of the service) is a new objective whose
+// alert state starts afresh.
+//
+// Thread safety: Backend is thread-safe. Ownership: Open returns the only
+// owner; options.clock is borrowed and must outlive it.
+
+#ifndef BINDINGS_GRPC_BACKEND_H_
+#define BINDINGS_GRPC_BACKEND_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "bindings/grpc/auth.h"
+#include "bindings/grpc/metrics.h"
+#include "sla/alerting.h"
+#include "sla/clock.h"
+#include "sla/config.h"
+#include "sla/engine.h"
+#include "sla/storage/store.h"
+
+namespace sla::server {
+
+struct BackendOptions {
+  std::string data_dir;  // required; created when missing
+  // Initial configuration text and its name for messages; empty: the one
+  // kept in the store (or none).
+  std::string config_text;
+  std::string config_source = "slakit.yaml";
+  storage::SyncPolicy sync = storage::SyncPolicy::kInterval;
+  // Largest batch Ingest accepts (records); larger is ResourceExhausted.
+  size_t max_batch_records = 100000;
+  // How often the alert loop evaluates the alerting objectives; zero: no
+  // loop (EvaluateAlerts is called by the owner, as tests do).
+  absl::Duration alert_interval = absl::Seconds(30);
+  AlertPolicy alert_policy;  // empty tiers: the defaults per window
+  Clock* clock = Clock::Real();
+};
+
+// A probe result as a client names it.
+struct NamedProbe {
+  std::string service;
+  std::string probe;
+  int64_t unix_ms = 0;
+  bool ok = false;
+  double latency_ms = 0;
+};
+
+// The configuration in force.
+struct ConfigState {
+  Config config;
+  std::string text;  // as applied ("" when none)
+  absl::flat_hash_map<std::string, std::string> tenant_of;  // service, app
+};
+
+struct ApplyResult {
+  std::vector<std::string> services;
+  std::vector<std::string> applications;
+  int objectives = 0;
+};
+
+// An alert as the API shows it.
+struct AlertView {
+  std::string tenant;
+  std::string service;
+  std::string objective;  // the configured name (no fingerprint)
+  std::string severity;
+  AlertState state = AlertState::kInactive;
+  AlertState from = AlertState::kInactive;  // for events
+  absl::Time since;                         // or, for events, `at`
+  TierEvaluation evidence;
+  double budget_remaining = 1;
+};
+
+// Counters since Open, for /metrics.
+struct IngestCounters {
+  int64_t results = 0;
+  int64_t batches = 0;
+  int64_t rejected = 0;
+};
+
+class Backend {
+ public:
+  // Opens the store (recovering it; the long part of a start), applies
+  // options.config_text if given (else the kept configuration), and starts
+  // the alert loop. Errors: the store's (DataLoss: do not serve), the
+  // configuration's (InvalidArgument, file:line:column), InvalidArgument for
+  // bad options.
+  static absl::StatusOr<std::unique_ptr<Backend>> Open(BackendOptions options);
+  ~Backend();  // Shutdown()
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  // Validates the text (ParseConfig) and, unless dry_run, makes it the
+  // configuration: kept in the store (durable) and in force for the next
+  // call. Services keep their data across configurations.
+  absl::StatusOr<ApplyResult> ApplyConfig(absl::string_view text, bool dry_run);
+  std::shared_ptr<const ConfigState> config() const;
+
+  // Ingests a batch for `caller`, all or nothing: every record names a
+  // service of the configuration in one of the caller's tenants (else
+  // NotFound "record 3: service 'x' not found") and has a finite latency >=
+  // 0; probes are declared on first use. Then Store::Ingest (dedupe by
+  // batch_id, durability per the sync policy). ResourceExhausted over
+  // max_batch_records; InvalidArgument naming the record index and field.
+  absl::StatusOr<storage::IngestAck> Ingest(const Principal& caller,
+                                            absl::string_view batch_id,
+                                            absl::Span<const NamedProbe> batch);
+
+  // NotFound unless `service` (a service or an application) exists and
+  // belongs to one of the caller's tenants; its tenant otherwise.
+  absl::StatusOr<std::string> TenantOf(const Principal& caller,
+                                       absl::string_view service) const;
+
+  const Engine& engine() const { return store_->engine(); }
+  Clock* clock() const { return options_.clock; }
+
+  // Evaluates every alerting objective at `at` (the loop does so every
+  // alert_interval at the clock's now) and publishes the transitions.
+  absl::Status EvaluateAlerts(absl::Time at);
+  // Alerts now pending or firing, of the caller's tenants.
+  std::vector<AlertView> ActiveAlerts(const Principal& caller) const;
+  // Every transition from now on is passed to `fn` (from the evaluating
+  // thread; `fn` must be quick and thread-safe) until Unsubscribe.
+  int Subscribe(std::function<void(const AlertView&)> fn);
+  void Unsubscribe(int subscription);
+
+  // The report of `month` ("2024-01") for the caller's tenants, in `format`
+  // (json, csv, markdown, html); content type in *content_type.
+  absl::StatusOr<std::string> Report(const Principal& caller,
+                                     absl::string_view month,
+                                     absl::string_view format,
+                                     std::string* content_type) const;
+
+  // /metrics samples of every objective at `at`, and the counters.
+  std::vector<ObjectiveSample> MetricsSamples(absl::Time at) const;
+  IngestCounters counters() const;
+
+  // Stops the alert loop, writes a snapshot and closes the store (queries
+  // keep working, mutations fail). Idempotent; returns the first error.
+  absl::Status Shutdown();
+
+  const storage::StoreRecovery& recovery() const { return store_->recovery(); }
+
+ private:
+  Backend(BackendOptions options, std::unique_ptr<storage::Store> store);
+  absl::StatusOr<ObjectiveId> EnsureAlertingObjective(const ObjectiveSpec& spec)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
+  void AlertLoop();
+  AlertView ViewOf(const ConfigState& config, const std::string& service,
+                   const std::string& objective, const std::string& severity,
+                   AlertState state, absl::Time since,
+                   const TierEvaluation& evidence,
+                   double budget_remaining) const;
+
+  const BackendOptions options_;
+  std::unique_ptr<storage::Store> store_;
+
+  mutable absl::Mutex config_mu_;
+  std::shared_ptr<const ConfigState> config_ ABSL_GUARDED_BY(config_mu_);
+  // Serializes SLI declarations (two batches naming one new probe).
+  absl::Mutex declare_mu_;
+
+  mutable absl::Mutex alert_mu_ ABSL_ACQUIRED_AFTER(declare_mu_);
+  AlertTracker tracker_;
+  // Alerting objective "service/name" -> declared (fingerprinted) id.
+  absl::flat_hash_map<std::string, ObjectiveId> alerting_ids_
+      ABSL_GUARDED_BY(alert_mu_);
+  absl::flat_hash_map<int, std::function<void(const AlertView&)>> subscribers_
+      ABSL_GUARDED_BY(alert_mu_);
+  int next_subscription_ ABSL_GUARDED_BY(alert_mu_) = 1;
+
+  mutable absl::Mutex counters_mu_;
+  IngestCounters counters_ ABSL_GUARDED_BY(counters_mu_);
+
+  absl::Mutex loop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(loop_mu_) = false;
+  bool shut_down_ ABSL_GUARDED_BY(loop_mu_) = false;
+  absl::Status shutdown_status_ ABSL_GUARDED_BY(loop_mu_);
+  std::thread loop_;
+};
+
+}  // namespace sla::server
+
+#endif  // BINDINGS_GRPC_BACKEND_H_

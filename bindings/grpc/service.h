@@ -1,0 +1,94 @@
+// bindings/grpc/service.h: sla.v1.SlaService (proto/sla/v1/sla_service.proto)
+// over a Backend. Thin: every handler authenticates the call, converts the
+// request, calls the backend or the engine, and converts the answer;
+// absl::Status codes map one to one onto grpc::StatusCode.
+//
+// Before SetBackend (while the store recovers) every call is UNAVAILABLE
+// "recovering the store". With a TokenStore, every call needs
+// `authorization: Bearer <token>` (UNAUTHENTICATED otherwise); without one
+// every caller is an anonymous principal with every role on every tenant
+// (slakit serve allows that on loopback only).
+//
+// Thread safety: the service is called concurrently by gRPC's threads;
+// SetBackend and Stop may be called from any thread. Ownership: the backend
+// and the token store are borrowed and must outlive the service.
+
+#ifndef BINDINGS_GRPC_SERVICE_H_
+#define BINDINGS_GRPC_SERVICE_H_
+
+#include <atomic>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "bindings/grpc/auth.h"
+#include "bindings/grpc/backend.h"
+#include "grpcpp/grpcpp.h"
+#include "sla/v1/sla_service.grpc.pb.h"
+
+namespace sla::server {
+
+// absl::Status -> grpc::Status with the same code and message.
+grpc::Status ToGrpc(const absl::Status& status);
+
+class SlaServiceImpl final : public v1::SlaService::Service {
+ public:
+  // `tokens` may be null: no authentication (see the file comment).
+  explicit SlaServiceImpl(const TokenStore* tokens);
+
+  // The backend, once recovered; calls are UNAVAILABLE until then.
+  void SetBackend(Backend* backend);
+  // Ends the streams (WatchAlerts) and makes new calls UNAVAILABLE
+  // "shutting down". For a graceful stop, before grpc::Server::Shutdown.
+  void Stop();
+
+  grpc::Status Ingest(grpc::ServerContext* context,
+                      const v1::IngestRequest* request,
+                      v1::IngestResponse* response) override;
+  grpc::Status IngestStream(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream)
+      override;
+  grpc::Status ApplyConfig(grpc::ServerContext* context,
+                           const v1::ApplyConfigRequest* request,
+                           v1::ApplyConfigResponse* response) override;
+  grpc::Status GetConfig(grpc::ServerContext* context,
+                         const v1::GetConfigRequest* request,
+                         v1::GetConfigResponse* response) override;
+  grpc::Status GetStatus(grpc::ServerContext* context,
+                         const v1::GetStatusRequest* request,
+                         v1::GetStatusResponse* response) override;
+  grpc::Status QueryAvailability(
+      grpc::ServerContext* context, const v1::QueryAvailabilityRequest* request,
+      v1::QueryAvailabilityResponse* response) override;
+  grpc::Status GetComposite(grpc::ServerContext* context,
+                            const v1::GetCompositeRequest* request,
+                            v1::GetCompositeResponse* response) override;
+  grpc::Status ListAlerts(grpc::ServerContext* context,
+                          const v1::ListAlertsRequest* request,
+                          v1::ListAlertsResponse* response) override;
+  grpc::Status WatchAlerts(grpc::ServerContext* context,
+                           const v1::WatchAlertsRequest* request,
+                           grpc::ServerWriter<v1::AlertEvent>* writer) override;
+  grpc::Status GetReport(grpc::ServerContext* context,
+                         const v1::GetReportRequest* request,
+                         v1::GetReportResponse* response) override;
+
+ private:
+  // The backend and the caller, or UNAVAILABLE / UNAUTHENTICATED /
+  // PERMISSION_DENIED (missing `role`).
+  absl::StatusOr<Backend*> Begin(grpc::ServerContext* context, Role role,
+                                 Principal* caller);
+  absl::Status IngestOne(Backend* backend, const Principal& caller,
+                         const v1::IngestRequest& request,
+                         v1::IngestResponse* response);
+
+  const TokenStore* const tokens_;
+  std::atomic<Backend*> backend_{nullptr};
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace sla::server
+
+#endif  // BINDINGS_GRPC_SERVICE_H_

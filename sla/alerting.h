@@ -1,0 +1,283 @@
+// sla/alerting.h: multi-window, multi-burn-rate alert policies, their
+// evaluation, and the alert lifecycle (pending -> firing -> resolved).
+//
+// A burn-rate tier alerts when an objective spends its error budget fast
+// over a long window *and* is still spending it over a short window (so an
+// alert stops soon after the outage does). The default tiers are the SRE
+// workbook's (chapter 5, table 5-8 plus its 1d/2h ticket), scaled to the
+// objective's window the way Sloth scales them:
+//
+//   severity  budget spent  long  short   factor for 30d / 28d
+//   page           2 %       1h    5m      14.4 / 13.44
+//   page           5 %       6h    30m      6   / 5.6
+//   ticket        10 %       1d    2h       3   / 2.8
+//   ticket        10 %       3d    6h       1   / 0.9333...
+//
+//   sla::Engine engine;                      // SLIs, results, objective...
+//   sla::ObjectiveId id = engine.AddObjective(slo).value();
+//
+//   sla::AlertPolicy policy;                 // empty tiers: the defaults,
+//   policy.min_short_window_events = 10;     // scaled to each objective
+//   policy.for_duration = absl::Minutes(2);
+//   sla::AlertTracker tracker(policy);
+//   // Every minute, for every alerting objective:
+//   absl::StatusOr<std::vector<sla::AlertEvent>> events =
+//       tracker.Evaluate(engine, id, absl::Now());
+//   for (const sla::AlertEvent& e : *events) {
+//     // e.g. {web, availability, page, kPending -> kFiring, at, evidence:
+//     //       1h rate 20.0 > 14.4 and 5m rate 20.0 > 14.4, budget 0.93}
+//   }
+//
+// Exactness. A tier's condition is `long_rate > factor && short_rate >
+// factor` with a strict `>`: a burn rate exactly equal to the factor does
+// not alert. Rates are Engine::BurnRatesAt's, each the correctly rounded
+// double of the exact rational bad * den / (total * (den - num)) (see
+// sla::BurnRate); default factors are the correctly rounded doubles of the
+// exact rationals budget% * window / (100 * long window); a factor written
+// as a decimal literal (5.6) is the correctly rounded double of that
+// decimal. Rounding is monotone, so comparing the two doubles gives the
+// exact answer except when rate and factor differ by less than one part in
+// 2^52 (windows of more than ~10^15 events). In particular equality stays
+// equality: 336 bad of 6000 events against 99 % is a rate of exactly 5.6
+// and does not pass the 28d factor 5.6, whereas the PromQL-style test
+// bad / total > factor * (1 - target), i.e. 0.056 > 0.055999999999999994,
+// would fire. (kRatioTimeslices rates are sums of double ratios and are not
+// exact to begin with.)
+//
+// Errors: absl::Status / StatusOr only. InvalidArgument for a bad tier or
+// policy (the message names the tier) or an evaluation time earlier than
+// the objective's previous one; NotFound for an unknown objective.
+//
+// Thread safety: the free functions are thread-safe (Engine is).
+// AlertTracker is thread-safe: its state is behind an absl::Mutex, so an
+// evaluation loop and readers of Active() may share one tracker.
+
+#ifndef SLA_ALERTING_H_
+#define SLA_ALERTING_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "sla/engine.h"
+#include "sla/objective.h"
+#include "sla/window.h"
+
+namespace sla {
+
+// One burn-rate tier: alert `severity` when the burn rate over both the
+// last `long_window` and the last `short_window` is above `factor`.
+struct BurnTier {
+  std::string severity;  // "page" or "ticket"
+  // Positive whole minutes, short_window <= long_window.
+  absl::Duration long_window = absl::ZeroDuration();
+  absl::Duration short_window = absl::ZeroDuration();
+  double factor = 0;  // finite, > 0
+};
+
+// The workbook tiers above, scaled to an objective window of length
+// `slo_window`: factor = budget fraction * slo_window / long_window, the
+// windows kept as they are. Returned in the table's order (fastest first).
+//
+// Why scale the factor and keep the windows: a tier means "this fraction of
+// the budget was spent within the long window", and the budget is
+// proportional to the objective window, so the same fraction over the same
+// hour is a burn rate proportional to the window (30d: 2 % in 1h = 14.4;
+// 28d: 13.44). The windows are about detection and reset time, which do not
+// depend on the objective's length. Sloth does the same (its 28d factors
+// 13.44, 5.6000000000000005, 2.8000000000000003, 0.9333333333333333 are
+// these rationals rounded twice; ours are rounded once: 13.44, 5.6, 2.8,
+// 14/15).
+//
+// Tiers whose long window is longer than `slo_window` are dropped (a 3-day
+// look-back says nothing about a 1-day budget); InvalidArgument if none is
+// left (windows under 1h) or `slo_window` is not a positive whole number
+// of seconds below 10^14 s.
+//
+// Caveat: the workbook's fractions are tuned for 30 days. For a 7d window
+// they give 3.36, 1.4, 0.7 and 7/30, and a ticket factor below 1 fires
+// while the budget would still last the window; such objectives usually
+// want custom tiers (Sloth's 7d example spends 8, 12.5, 20, 42 %).
+absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(
+    absl::Duration slo_window);
+
+// The same for an objective window (Window::Parse). A calendar window uses
+// a fixed nominal length: day 1d, week 7d, month 30d, quarter 90d, year
+// 365d. Months hold 28 to 31 days (and DST months an hour more or less);
+// scaling by each month's own length would make one outage page in March
+// and not in February. 30 days is the workbook's own reference and within
+// 7 % of every month, which is well inside the margin of these tiers.
+absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(const Window& window);
+
+// How an objective alerts. Options struct; copyable.
+struct AlertPolicy {
+  // Tiers, evaluated in order (the first true tier of a severity is the one
+  // an event cites). Empty (the default): DefaultBurnTiers of the
+  // objective's window.
+  std::vector<BurnTier> tiers;
+  // Low-traffic guard, for "page" tiers only: a page tier whose short
+  // window holds fewer than this many events (slices, for the timeslice
+  // budgeting methods) does not alert, and says why. Default 0: no guard.
+  int64_t min_short_window_events = 0;
+  // The condition must hold this long (from the first evaluation that saw
+  // it) before the alert fires. Default 0: fire at once, with no pending
+  // state.
+  absl::Duration for_duration = absl::ZeroDuration();
+  // Hysteresis: a firing alert resolves only once its condition has been
+  // false at every evaluation for this long. Default 5 minutes.
+  absl::Duration resolve_after = absl::Minutes(5);
+};
+
+// OK, or InvalidArgument naming the first bad tier or field: a severity
+// other than "page"/"ticket", windows that are not positive whole minutes
+// or a short window longer than the long one, a factor that is not finite
+// and positive, a negative guard or duration.
+absl::Status ValidateAlertPolicy(const AlertPolicy& policy);
+
+// One tier evaluated at one time.
+struct TierEvaluation {
+  BurnTier tier;
+  double long_rate = 0;   // burn rate over [at - long_window, at)
+  double short_rate = 0;  // burn rate over [at - short_window, at)
+  Counts long_counts;     // events (or slices) the rates came from
+  Counts short_counts;
+  bool condition = false;   // long_rate > factor && short_rate > factor
+  bool suppressed = false;  // condition held, but the low-traffic guard
+                            // kept this page tier from alerting
+  // Why it is suppressed, e.g. "short window 5m holds 3 events < 10
+  // (low-traffic guard)"; empty when not suppressed.
+  std::string reason;
+
+  // Whether this tier alerts: its condition holds and it is not suppressed.
+  bool alerting() const { return condition && !suppressed; }
+};
+
+// Evaluates every tier of `policy` for objective `id` at `at` (windows end
+// at floor(at) to the minute, as for Engine::BurnRatesAt), with one
+// BurnRatesAt call for all distinct windows. Result parallel to
+// policy.tiers (or to the default tiers when policy.tiers is empty).
+// Stateless: for_duration and resolve_after play no part here.
+// NotFound for an unknown objective; InvalidArgument for a bad policy.
+absl::StatusOr<std::vector<TierEvaluation>> EvaluateBurnTiers(
+    const Engine& engine, ObjectiveId id, absl::Time at,
+    const AlertPolicy& policy);
+
+// Lifecycle of one alert (one objective and severity).
+//
+//   kInactive / kResolved --condition--> kPending (kFiring if for_duration
+//                                                  is 0)
+//   kPending --condition still true at t >= start + for_duration--> kFiring
+//   kPending --condition false--> kInactive (the `for` clock restarts when
+//                                            the condition comes back)
+//   kFiring --condition false at every evaluation for resolve_after-->
+//             kResolved
+//
+// kResolved is a resting state like kInactive (it only records that the
+// alert fired and resolved); nothing moves it to kInactive, the next
+// episode starts from it. A firing alert whose condition comes back before
+// resolve_after has passed stays firing and the clock restarts.
+enum class AlertState { kInactive, kPending, kFiring, kResolved };
+// "inactive", "pending", "firing", "resolved".
+absl::string_view AlertStateName(AlertState state);
+
+// One state change of one alert, with the evaluation that caused it.
+struct AlertEvent {
+  ObjectiveId id = 0;
+  std::string service;    // the objective's service
+  std::string objective;  // the objective's name
+  std::string severity;   // "page" or "ticket"
+  AlertState from = AlertState::kInactive;
+  AlertState to = AlertState::kInactive;
+  absl::Time at;  // the evaluation time
+  // Entering kPending or kFiring: the first alerting tier of the severity
+  // (policy order). Leaving them: the tier that put the alert there,
+  // evaluated now.
+  TierEvaluation evidence;
+  // Engine::Evaluate(id, at).budget.remaining: fraction of the objective's
+  // error budget left over its window (negative when overspent).
+  double budget_remaining = 1;
+};
+
+// An alert that is pending or firing.
+struct ActiveAlert {
+  ObjectiveId id = 0;
+  std::string service;
+  std::string objective;
+  std::string severity;
+  AlertState state = AlertState::kPending;  // kPending or kFiring
+  absl::Time since;                         // when it entered `state`
+  // The latest evaluation of the tier that put it there.
+  TierEvaluation evidence;
+};
+
+// Tracks one alert per (objective, severity) across evaluations and reports
+// each state change once (deduplicated: a firing page alert emits nothing
+// while it keeps firing, whichever page tiers hold).
+//
+// Serves one Engine: ids refer to it, and the objective's service, name and
+// window are read from it at the objective's first evaluation. Whether an
+// objective should alert at all (ObjectiveSpec::alerting) is the caller's
+// choice: the tracker evaluates the objectives it is asked about.
+//
+// Thread-safe (one mutex; calls are serialized). Holds state, so neither
+// copyable nor movable.
+class AlertTracker {
+ public:
+  // `policy` applies to every objective without its own (SetPolicy). It is
+  // validated at first use: Evaluate answers InvalidArgument if it is bad.
+  explicit AlertTracker(AlertPolicy policy = AlertPolicy());
+  ~AlertTracker();
+  AlertTracker(const AlertTracker&) = delete;
+  AlertTracker& operator=(const AlertTracker&) = delete;
+
+  // Gives objective `id` its own policy (custom tiers, guard, durations).
+  // InvalidArgument for a bad policy; FailedPrecondition once `id` has been
+  // evaluated (its alerts' state was built on the old tiers).
+  absl::Status SetPolicy(ObjectiveId id, AlertPolicy policy);
+
+  // Evaluates the policy of objective `id` at `at` and advances its alerts.
+  // Returns the state changes (page before ticket), empty when nothing
+  // changed. `at` must not be earlier
+  // than the previous evaluation of this objective (equal is fine):
+  // InvalidArgument otherwise, and nothing changes. NotFound for an unknown
+  // objective. Allocation-light: per-objective buffers are reused; the
+  // engine's Evaluate (for budget_remaining) runs only when there are
+  // events.
+  absl::StatusOr<std::vector<AlertEvent>> Evaluate(const Engine& engine,
+                                                   ObjectiveId id,
+                                                   absl::Time at);
+
+  // Pending and firing alerts, by objective id, page before ticket.
+  std::vector<ActiveAlert> Active() const;
+
+  // The tier evaluations of the latest Evaluate of `id` (to see, e.g., why
+  // a page was suppressed); NotFound if `id` was never evaluated.
+  absl::StatusOr<std::vector<TierEvaluation>> LastEvaluation(
+      ObjectiveId id) const;
+
+ private:
+  struct ObjectiveAlerts;
+
+  // Resolves policy and objective metadata for `id` at first use.
+  absl::StatusOr<ObjectiveAlerts*> Prepare(const Engine& engine, ObjectiveId id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const AlertPolicy default_policy_;
+  mutable absl::Mutex mu_;
+  // Indexed by ObjectiveId (dense small integers); null until first use.
+  std::vector<std::unique_ptr<ObjectiveAlerts>> objectives_
+      ABSL_GUARDED_BY(mu_);
+  // Policies set by SetPolicy, indexed by ObjectiveId.
+  std::vector<std::unique_ptr<AlertPolicy>> policies_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sla
+
+#endif  // SLA_ALERTING_H_
