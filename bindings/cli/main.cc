@@ -7,6 +7,8 @@
 //   slakit import --data-dir DIR F.csv     (then eval/report --data-dir DIR)
 //   slakit report --config slakit.yaml --data F.csv --month 2024-01
 //   slakit catalog list | show ID
+//   slakit serve --config slakit.yaml --data-dir DIR [--listen 127.0.0.1:7070]
+//   slakit token new --name N --tenants a,b --roles ingest,read [--file F]
 //
 // Exit status: 0 success, 2 bad input or usage, 1 internal error.
 
@@ -24,6 +26,7 @@
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
 #include "bindings/cli/report_command.h"
+#include "bindings/cli/serve_command.h"
 #include "probes/synthetic.h"
 #include "sla/config.h"
 
@@ -255,6 +258,76 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--config", check_config, "Configuration file")
       ->required();
 
+  sla::cli::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Serve the engine over gRPC (sla.v1.SlaService, health, reflection) "
+      "until SIGTERM or SIGINT, with the durable store in --data-dir. "
+      "Listens on loopback unless told otherwise; a non-loopback address "
+      "needs --tokens.");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Store directory")
+      ->required();
+  serve_cmd->add_option("--config", serve.config,
+                        "slakit.yaml to apply (and keep in the store); "
+                        "default: the one kept in the store");
+  serve_cmd
+      ->add_option("--listen", serve.listen,
+                   "gRPC address host:port (port 0 picks one)")
+      ->capture_default_str();
+  serve_cmd->add_option("--metrics-listen", serve.metrics_listen,
+                        "Address of the Prometheus /metrics endpoint, e.g. "
+                        "127.0.0.1:9464 (default: none)");
+  serve_cmd->add_option("--tokens", serve.tokens,
+                        "Token file (hashes only; see `slakit token new`)");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert,
+                        "Server certificate (PEM)");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "Server key (PEM)");
+  serve_cmd->add_option("--tls-client-ca", serve.tls_client_ca,
+                        "CA of client certificates (PEM): verify them");
+  serve_cmd->add_flag("--require-client-cert", serve.require_client_cert,
+                      "Refuse clients without a certificate");
+  serve_cmd
+      ->add_option("--sync", serve.sync,
+                   "Log flush policy: none, interval (1 s) or always")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--alert-interval", serve.alert_interval,
+                   "How often alerting objectives are evaluated (0: "
+                   "never)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-batch", serve.max_batch,
+                   "Largest batch accepted, in records")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-message-mb", serve.max_message_mb,
+                   "Largest request accepted, in MiB")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--grace", serve.grace,
+                   "Time given to calls in flight at SIGTERM")
+      ->capture_default_str();
+
+  sla::cli::TokenOptions token;
+  CLI::App* token_cmd =
+      app.add_subcommand("token", "Bearer tokens of `slakit serve`.");
+  token_cmd->require_subcommand(1);
+  CLI::App* token_new = token_cmd->add_subcommand(
+      "new",
+      "Make a random token: prints it once (only its hash is stored) and "
+      "the line of the token file (or appends it to --file).");
+  token_new->add_option("--name", token.name, "Who holds it")->required();
+  token_new
+      ->add_option("--tenants", token.tenants,
+                   "Tenants it may use: a,b or * for all")
+      ->required();
+  token_new
+      ->add_option("--roles", token.roles,
+                   "Roles: ingest, read, admin (comma-separated)")
+      ->required();
+  token_new->add_option("--file", token.file,
+                        "Append the line to this token file (mode 0600)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -267,6 +340,12 @@ int main(int argc, char** argv) {
   if (*import_cmd) return Report(sla::cli::RunImport(import));
   if (*report_cmd) return Report(sla::cli::RunReport(report));
   if (*catalog_list) return Report(sla::cli::RunCatalogList());
+  if (*token_new) return Report(sla::cli::RunTokenNew(token));
+  if (*serve_cmd) {
+    const absl::Status s = sla::cli::RunServe(serve);
+    if (!s.ok()) std::cerr << "slakit: " << s.message() << "\n";
+    return ExitCode(s);
+  }
   if (*catalog_show) return Report(sla::cli::RunCatalogShow(catalog_id));
   if (*gen_cmd) {
     absl::StatusOr<std::string> out = RunGenerate(gen);

@@ -426,7 +426,15 @@ std::vector<ObjectiveSample> Backend::MetricsSamples(absl::Time at) const {
   for (const ServiceConfig& service : state->config.services) {
     for (const ObjectiveSpec& spec : service.objectives) {
       absl::StatusOr<ObjectiveStatus> st = engine().EvaluateSpec(spec, at);
-      if (!st.ok()) continue;  // no SLI yet
+      if (!st.ok()) {
+        // A service without any result yet: shown without data (NaN
+        // availability, the whole budget left). Other errors: left out.
+        if (!absl::IsNotFound(st.status()) ||
+            engine().ServiceSlis(spec.service).ok()) {
+          continue;
+        }
+        st = ObjectiveStatus();
+      }
       ObjectiveSample s;
       s.tenant = service.tenant;
       s.service = spec.service;

@@ -1,0 +1,52 @@
+// bindings/cli/serve_command.h: `slakit serve` (the gRPC server of
+// bindings/grpc/server.h until SIGTERM or SIGINT) and `slakit token new`.
+
+#ifndef BINDINGS_CLI_SERVE_COMMAND_H_
+#define BINDINGS_CLI_SERVE_COMMAND_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace sla::cli {
+
+struct ServeOptions {
+  std::string config;    // slakit.yaml; "" keeps the store's
+  std::string data_dir;  // required
+  std::string listen = "127.0.0.1:7070";
+  std::string metrics_listen;  // "" for none
+  std::string tokens;          // token file; "" for none (loopback only)
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  bool require_client_cert = false;
+  std::string sync = "interval";       // none | interval | always
+  std::string alert_interval = "30s";  // 0 for no alert loop
+  int64_t max_batch = 100000;
+  int64_t max_message_mb = 16;
+  std::string grace = "10s";  // for calls in flight at SIGTERM
+};
+
+// Serves until SIGTERM or SIGINT, then stops gracefully (drains calls,
+// flushes the log, writes a snapshot). Logs one line per start, readiness,
+// stop and error on standard error. Errors: bad options (InvalidArgument),
+// the listen address (Unavailable), recovery (the store's), stopping.
+absl::Status RunServe(const ServeOptions& options);
+
+struct TokenOptions {
+  std::string name;
+  std::string tenants;  // "a,b" or "*"
+  std::string roles;    // "ingest,read,admin"
+  std::string file;     // append the line here ("" to print it)
+};
+
+// A new random token: returns the text to print (the token, and the line
+// for the token file unless it was appended to options.file, created with
+// mode 0600 when missing).
+absl::StatusOr<std::string> RunTokenNew(const TokenOptions& options);
+
+}  // namespace sla::cli
+
+#endif  // BINDINGS_CLI_SERVE_COMMAND_H_
