@@ -67,6 +67,13 @@ absl::Status RunServe(const ServeOptions& o) {
   options.backend.alert_interval = *alert;
   absl::StatusOr<absl::Duration> grace = FlagDuration("--grace", o.grace);
   if (!grace.ok()) return grace.status();
+  absl::StatusOr<absl::Duration> max_call =
+      FlagDuration("--max-call", o.max_call);
+  if (!max_call.ok()) return max_call.status();
+  if (*max_call <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--max-call: must be > 0");
+  }
+  options.max_call = *max_call;
   if (o.max_batch <= 0) {
     return absl::InvalidArgumentError("--max-batch: must be > 0");
   }

@@ -26,7 +26,8 @@ struct ServeOptions {
   std::string alert_interval = "30s";  // 0 for no alert loop
   int64_t max_batch = 100000;
   int64_t max_message_mb = 16;
-  std::string grace = "10s";  // for calls in flight at SIGTERM
+  std::string grace = "10s";     // for calls in flight at SIGTERM
+  std::string max_call = "30s";  // per-call limit of queries
 };
 
 // Serves until SIGTERM or SIGINT, then stops gracefully (drains calls,

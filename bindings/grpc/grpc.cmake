@@ -96,3 +96,18 @@ if(SLAKIT_BUILD_TESTS)
     SLAKIT_PROMTOOL="${SLAKIT_PROMTOOL}")
   slakit_gtest(server_test tests/grpc/server_test.cc slakit_server)
 endif()
+
+# ---- benchmarks
+if(SLAKIT_BUILD_BENCHMARKS)
+  find_package(benchmark CONFIG REQUIRED)
+  add_executable(grpc_benchmark bench/grpc_benchmark.cc)
+  target_link_libraries(grpc_benchmark PRIVATE slakit_server probes
+    benchmark::benchmark)
+  if(SLAKIT_BUILD_TESTS)
+    # Every benchmark runs briefly as a smoke test.
+    add_test(NAME grpc_benchmark_smoke
+      COMMAND grpc_benchmark --benchmark_min_time=0.01 --benchmark_filter=.)
+    set_tests_properties(grpc_benchmark_smoke PROPERTIES
+      ENVIRONMENT "SLAKIT_BENCH_SMOKE=1" TIMEOUT 300)
+  endif()
+endif()

@@ -113,7 +113,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     credentials = grpc::SslServerCredentials(ssl);
   }
 
-  server->service_ = std::make_unique<SlaServiceImpl>(server->tokens_.get());
+  if (o.max_call <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("serve: max_call must be > 0");
+  }
+  server->service_ =
+      std::make_unique<SlaServiceImpl>(server->tokens_.get(), o.max_call);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -27,7 +27,7 @@
 //
 // Limits: max_message_bytes for any request (gRPC answers
 // RESOURCE_EXHAUSTED naming the sizes), BackendOptions::max_batch_records
-// per batch.
+// per batch (RESOURCE_EXHAUSTED), max_call per query (DEADLINE_EXCEEDED).
 //
 // Logging: one line per start, readiness, stop and error through `log`
 // (default: standard error).
@@ -74,6 +74,8 @@ struct ServerOptions {
   std::string tls_client_ca_file;
   bool require_client_cert = false;
   int max_message_bytes = 16 << 20;
+  // Per-call limit of the unary queries (SlaServiceImpl).
+  absl::Duration max_call = absl::Seconds(30);
   std::function<void(const std::string&)> log;
   // Tests: runs on the recovery thread before the store is opened (to hold
   // the server in its recovering state).

@@ -108,7 +108,22 @@ grpc::Status ToGrpc(const absl::Status& status) {
                       std::string(status.message()));
 }
 
-SlaServiceImpl::SlaServiceImpl(const TokenStore* tokens) : tokens_(tokens) {}
+SlaServiceImpl::SlaServiceImpl(const TokenStore* tokens,
+                               absl::Duration max_call)
+    : tokens_(tokens), max_call_(max_call) {}
+
+grpc::Status SlaServiceImpl::Within(absl::Time start,
+                                    grpc::Status status) const {
+  const absl::Duration took = absl::Now() - start;
+  if (status.ok() && took > max_call_) {
+    return grpc::Status(
+        grpc::StatusCode::DEADLINE_EXCEEDED,
+        absl::StrCat("the call took ", absl::FormatDuration(took),
+                     ", over the server's per-call limit max_call = ",
+                     absl::FormatDuration(max_call_)));
+  }
+  return status;
+}
 
 void SlaServiceImpl::SetBackend(Backend* backend) { backend_.store(backend); }
 
@@ -256,9 +271,9 @@ grpc::Status SlaServiceImpl::GetConfig(grpc::ServerContext* context,
 
 // ---------------------------------------------------------------- queries
 
-grpc::Status SlaServiceImpl::GetStatus(grpc::ServerContext* context,
-                                       const v1::GetStatusRequest* request,
-                                       v1::GetStatusResponse* response) {
+grpc::Status SlaServiceImpl::GetStatusBody(grpc::ServerContext* context,
+                                           const v1::GetStatusRequest* request,
+                                           v1::GetStatusResponse* response) {
   Principal caller;
   absl::StatusOr<Backend*> b = Begin(context, Role::kRead, &caller);
   if (!b.ok()) return ToGrpc(b.status());
@@ -345,7 +360,7 @@ grpc::Status SlaServiceImpl::GetStatus(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status SlaServiceImpl::QueryAvailability(
+grpc::Status SlaServiceImpl::QueryAvailabilityBody(
     grpc::ServerContext* context, const v1::QueryAvailabilityRequest* request,
     v1::QueryAvailabilityResponse* response) {
   Principal caller;
@@ -395,7 +410,7 @@ grpc::Status SlaServiceImpl::QueryAvailability(
   return grpc::Status::OK;
 }
 
-grpc::Status SlaServiceImpl::GetComposite(
+grpc::Status SlaServiceImpl::GetCompositeBody(
     grpc::ServerContext* context, const v1::GetCompositeRequest* request,
     v1::GetCompositeResponse* response) {
   Principal caller;
@@ -559,9 +574,9 @@ grpc::Status SlaServiceImpl::WatchAlerts(
 
 // ---------------------------------------------------------------- report
 
-grpc::Status SlaServiceImpl::GetReport(grpc::ServerContext* context,
-                                       const v1::GetReportRequest* request,
-                                       v1::GetReportResponse* response) {
+grpc::Status SlaServiceImpl::GetReportBody(grpc::ServerContext* context,
+                                           const v1::GetReportRequest* request,
+                                           v1::GetReportResponse* response) {
   Principal caller;
   absl::StatusOr<Backend*> b = Begin(context, Role::kRead, &caller);
   if (!b.ok()) return ToGrpc(b.status());
@@ -572,6 +587,36 @@ grpc::Status SlaServiceImpl::GetReport(grpc::ServerContext* context,
   response->set_content(*std::move(report));
   response->set_content_type(content_type);
   return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------- limits
+
+grpc::Status SlaServiceImpl::GetStatus(grpc::ServerContext* context,
+                                       const v1::GetStatusRequest* request,
+                                       v1::GetStatusResponse* response) {
+  const absl::Time start = absl::Now();
+  return Within(start, GetStatusBody(context, request, response));
+}
+
+grpc::Status SlaServiceImpl::QueryAvailability(
+    grpc::ServerContext* context, const v1::QueryAvailabilityRequest* request,
+    v1::QueryAvailabilityResponse* response) {
+  const absl::Time start = absl::Now();
+  return Within(start, QueryAvailabilityBody(context, request, response));
+}
+
+grpc::Status SlaServiceImpl::GetComposite(
+    grpc::ServerContext* context, const v1::GetCompositeRequest* request,
+    v1::GetCompositeResponse* response) {
+  const absl::Time start = absl::Now();
+  return Within(start, GetCompositeBody(context, request, response));
+}
+
+grpc::Status SlaServiceImpl::GetReport(grpc::ServerContext* context,
+                                       const v1::GetReportRequest* request,
+                                       v1::GetReportResponse* response) {
+  const absl::Time start = absl::Now();
+  return Within(start, GetReportBody(context, request, response));
 }
 
 }  // namespace sla::server

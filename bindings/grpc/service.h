@@ -35,7 +35,12 @@ grpc::Status ToGrpc(const absl::Status& status);
 class SlaServiceImpl final : public v1::SlaService::Service {
  public:
   // `tokens` may be null: no authentication (see the file comment).
-  explicit SlaServiceImpl(const TokenStore* tokens);
+  // `max_call`: the per-call limit of the unary queries (GetStatus,
+  // QueryAvailability, GetComposite, GetReport): one that takes longer is
+  // answered DEADLINE_EXCEEDED naming the limit rather than with a late
+  // answer (a client's own shorter deadline applies as usual). Streams have
+  // no such limit.
+  SlaServiceImpl(const TokenStore* tokens, absl::Duration max_call);
 
   // The backend, once recovered; calls are UNAVAILABLE until then.
   void SetBackend(Backend* backend);
@@ -80,11 +85,27 @@ class SlaServiceImpl final : public v1::SlaService::Service {
   // PERMISSION_DENIED (missing `role`).
   absl::StatusOr<Backend*> Begin(grpc::ServerContext* context, Role role,
                                  Principal* caller);
+  grpc::Status GetStatusBody(grpc::ServerContext* context,
+                             const v1::GetStatusRequest* request,
+                             v1::GetStatusResponse* response);
+  grpc::Status QueryAvailabilityBody(
+      grpc::ServerContext* context, const v1::QueryAvailabilityRequest* request,
+      v1::QueryAvailabilityResponse* response);
+  grpc::Status GetCompositeBody(grpc::ServerContext* context,
+                                const v1::GetCompositeRequest* request,
+                                v1::GetCompositeResponse* response);
+  grpc::Status GetReportBody(grpc::ServerContext* context,
+                             const v1::GetReportRequest* request,
+                             v1::GetReportResponse* response);
+  // `status`, or DEADLINE_EXCEEDED when the call began longer than
+  // max_call_ ago.
+  grpc::Status Within(absl::Time start, grpc::Status status) const;
   absl::Status IngestOne(Backend* backend, const Principal& caller,
                          const v1::IngestRequest& request,
                          v1::IngestResponse* response);
 
   const TokenStore* const tokens_;
+  const absl::Duration max_call_;
   std::atomic<Backend*> backend_{nullptr};
   std::atomic<bool> stopping_{false};
 };

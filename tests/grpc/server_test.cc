@@ -313,6 +313,25 @@ TEST_F(ServerTest, LimitsAnswerResourceExhaustedNamingTheLimit) {
   EXPECT_THAT(s.error_message(), HasSubstr("larger than max"));
 }
 
+TEST_F(ServerTest, QueriesOverThePerCallLimitAreDeadlineExceeded) {
+  ServerOptions o = Options();
+  o.max_call = absl::Nanoseconds(1);  // every query takes longer
+  StartServer(o);
+  v1::GetReportRequest req;
+  req.set_month("2024-03");
+  v1::GetReportResponse resp;
+  grpc::Status s = stub_->GetReport(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(s.error_message(), HasSubstr("max_call = 1ns"));
+  v1::GetStatusResponse st;
+  EXPECT_EQ(
+      stub_->GetStatus(Ctx().get(), v1::GetStatusRequest(), &st).error_code(),
+      grpc::StatusCode::DEADLINE_EXCEEDED);
+  // Ingest is not a query: no limit.
+  EXPECT_TRUE(
+      Ingest(Minutes("b", "web", "home", 3, [](int) { return false; })).ok());
+}
+
 TEST_F(ServerTest, IngestStreamAcknowledgesEachBatchAndStopsAtABadOne) {
   StartServer(Options());
   auto ctx = Ctx();
