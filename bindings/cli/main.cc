@@ -304,6 +304,11 @@ int main(int argc, char** argv) {
                    "Largest request accepted, in MiB")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--max-call", serve.max_call,
+                   "Per-call limit of queries (status, availability, "
+                   "composite, report)")
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--grace", serve.grace,
                    "Time given to calls in flight at SIGTERM")
       ->capture_default_str();
