@@ -353,8 +353,14 @@ std::vector<AlertView> Backend::ActiveAlerts(const Principal& caller) const {
   return out;
 }
 
-int Backend::Subscribe(std::function<void(const AlertView&)> fn) {
+int Backend::Subscribe(std::function<void(const AlertView&)> fn,
+                       const Principal& caller,
+                       std::vector<AlertView>* current) {
   absl::MutexLock lock(&alert_mu_);
+  // Under alert_mu_, which EvaluateAlerts holds from evaluation to
+  // publication: no transition falls between the snapshot and the
+  // subscription, and none is seen twice.
+  *current = ActiveAlerts(caller);
   const int id = next_subscription_++;
   subscribers_.emplace(id, std::move(fn));
   return id;
@@ -440,7 +446,10 @@ std::vector<ObjectiveSample> Backend::MetricsSamples(absl::Time at) const {
       s.service = spec.service;
       s.objective = spec.name;
       s.window = spec.window;
-      s.target_ratio = spec.target_percent / 100;
+      // The exact fraction, correctly rounded: 0.999, not 99.9 / 100.
+      absl::StatusOr<Target> target = Target::FromPercent(spec.target_percent);
+      s.target_ratio =
+          target.ok() ? target->fraction() : spec.target_percent / 100;
       s.good = st->budget.good;
       s.total = st->budget.total;
       if (s.total > 0) s.availability_ratio = st->budget.availability;

@@ -158,8 +158,11 @@ class Backend {
   // Alerts now pending or firing, of the caller's tenants.
   std::vector<AlertView> ActiveAlerts(const Principal& caller) const;
   // Every transition from now on is passed to `fn` (from the evaluating
-  // thread; `fn` must be quick and thread-safe) until Unsubscribe.
-  int Subscribe(std::function<void(const AlertView&)> fn);
+  // thread; `fn` must be quick and thread-safe) until Unsubscribe; the
+  // alerts active at that moment (ActiveAlerts(caller)) are stored in
+  // *current, atomically with the subscription.
+  int Subscribe(std::function<void(const AlertView&)> fn,
+                const Principal& caller, std::vector<AlertView>* current);
   void Unsubscribe(int subscription);
 
   // The report of `month` ("2024-01") for the caller's tenants, in `format`

@@ -518,17 +518,20 @@ grpc::Status SlaServiceImpl::WatchAlerts(
   absl::Mutex mu;
   std::deque<AlertView> queue;
   bool overflow = false;
-  const int subscription = backend.Subscribe([&](const AlertView& a) {
-    if (!wanted(a)) return;
-    absl::MutexLock lock(&mu);
-    if (queue.size() >= kMaxQueued) {
-      overflow = true;
-      return;
-    }
-    queue.push_back(a);
-  });
+  std::vector<AlertView> current;
+  const int subscription = backend.Subscribe(
+      [&](const AlertView& a) {
+        if (!wanted(a)) return;
+        absl::MutexLock lock(&mu);
+        if (queue.size() >= kMaxQueued) {
+          overflow = true;
+          return;
+        }
+        queue.push_back(a);
+      },
+      caller, &current);
   // The current alerts first, as transitions from INACTIVE.
-  for (const AlertView& a : backend.ActiveAlerts(caller)) {
+  for (const AlertView& a : current) {
     if (!wanted(a)) continue;
     v1::AlertEvent e;
     ToProto(a, e.mutable_alert());
