@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "bindings/cli/data_loader.h"
 #include "sla/internal/json_writer.h"
 
@@ -59,8 +60,19 @@ absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
     absl::StatusOr<BurnRates> burn =
         engine.BurnRatesAt(*oid, at, StandardBurnWindows());
     if (!burn.ok()) return burn.status();
-    report.services.push_back(
-        ServiceEval{service, st->budget, std::move(burn->rates)});
+    ServiceEval eval{service, st->budget, std::move(burn->rates)};
+    // Default tiers for the window; a window under 1h has none.
+    if (DefaultBurnTiers(*w).ok()) {
+      absl::StatusOr<std::vector<TierEvaluation>> tiers =
+          EvaluateBurnTiers(engine, *oid, at, AlertPolicy());
+      if (!tiers.ok()) return tiers.status();
+      eval.alerts = *std::move(tiers);
+    }
+    absl::StatusOr<ExhaustionForecast> forecast =
+        ForecastExhaustion(engine, *oid, at);
+    if (!forecast.ok()) return forecast.status();
+    eval.forecast = *std::move(forecast);
+    report.services.push_back(std::move(eval));
   }
   return report;
 }
@@ -134,6 +146,42 @@ std::string RenderEvalJson(const EvalReport& report) {
       w.Number(s.burn_rates[i]);
     }
     w.EndObject();
+    w.Key("alerts");
+    w.BeginArray();
+    for (const TierEvaluation& t : s.alerts) {
+      w.BeginObject();
+      w.Key("severity");
+      w.String(t.tier.severity);
+      w.Key("long");
+      w.String(DurationToString(t.tier.long_window));
+      w.Key("short");
+      w.String(DurationToString(t.tier.short_window));
+      w.Key("factor");
+      w.Number(t.tier.factor);
+      w.Key("long_rate");
+      w.Number(t.long_rate);
+      w.Key("short_rate");
+      w.Number(t.short_rate);
+      w.Key("state");
+      w.String(t.alerting()   ? "firing"
+               : t.suppressed ? "suppressed"
+                              : "inactive");
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("forecast");
+    w.BeginObject();
+    w.Key("estimator");
+    w.String(s.forecast.estimator);
+    w.Key("burn_rate");
+    w.Number(s.forecast.burn_rate);
+    w.Key("exhaustion");
+    if (s.forecast.exhaustion.has_value()) {
+      w.String(TimeToString(*s.forecast.exhaustion));
+    } else {
+      w.Null();
+    }
+    w.EndObject();
     w.EndObject();
   }
   w.EndArray();
@@ -148,7 +196,7 @@ std::string RenderEvalTable(const EvalReport& report) {
     absl::StrAppendFormat(&out, " %7s",
                           absl::StrCat("burn", DurationToString(d)));
   }
-  out += "\n";
+  out += "  firing  budget exhausted at\n";
   for (const ServiceEval& s : report.services) {
     const std::string avail =
         s.budget.total == 0
@@ -158,6 +206,18 @@ std::string RenderEvalTable(const EvalReport& report) {
                           s.budget.bad, s.budget.total, avail,
                           s.budget.remaining * 100);
     for (double r : s.burn_rates) absl::StrAppendFormat(&out, " %7.2f", r);
+    std::vector<std::string> firing;
+    for (const TierEvaluation& t : s.alerts) {
+      if (t.alerting()) {
+        firing.push_back(absl::StrCat(t.tier.severity, " ",
+                                      DurationToString(t.tier.long_window), "/",
+                                      DurationToString(t.tier.short_window)));
+      }
+    }
+    absl::StrAppend(
+        &out, "  ", firing.empty() ? "-" : absl::StrJoin(firing, ","), "  ",
+        s.forecast.exhaustion.has_value() ? TimeToString(*s.forecast.exhaustion)
+                                          : "-");
     out += "\n";
   }
   absl::StrAppendFormat(&out, "\nwindow %s [%s, %s), target %s%%\n",

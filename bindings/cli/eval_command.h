@@ -8,6 +8,10 @@
 // (service, probe) of the CSV is one probe-success SLI; a service pools its
 // probes (good and total summed). Burn rates are taken over [at - w, at) for
 // w in 5m, 30m, 1h, 2h, 6h, 1d, 3d, and are 0 when w holds no result.
+// Each service is also one alerting objective with the default burn-rate
+// tiers of the window (sla/alerting.h: "firing" when both of a tier's rates
+// exceed its factor at `at`), and gets a forecast of its budget's
+// exhaustion (sla/forecast.h).
 //
 // Thread-compatible; each call builds its own engine.
 
@@ -19,7 +23,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "sla/alerting.h"
 #include "sla/engine.h"
+#include "sla/forecast.h"
 
 namespace sla {
 namespace cli {
@@ -37,6 +43,10 @@ struct ServiceEval {
   std::string service;
   BudgetNumbers budget;
   std::vector<double> burn_rates;  // parallel to StandardBurnWindows()
+  // The default burn-rate tiers of the window (sla/alerting.h), evaluated
+  // at `at`; empty for windows shorter than 1h, which have none.
+  std::vector<TierEvaluation> alerts;
+  ExhaustionForecast forecast;  // sla/forecast.h
 };
 
 struct EvalReport {

@@ -317,6 +317,52 @@ def at_epoch_ms_equals_rfc3339(c):
 
 
 @test
+def alerts_and_forecast_30d(c):
+    # One result a minute for the 30 days before AT; the minutes 10, 20, ...,
+    # 360 before AT fail (36 bad, all in the last 6 hours). Against 99 %:
+    #   burn 1h = (6/60)/0.01 = 10, 5m = 0, 30m = (3/30)/0.01 = 10,
+    #   6h = (36/360)/0.01 = 10, 2h = (12/120)/0.01 = 10,
+    #   1d = (36/1440)/0.01 = 2.5, 3d = (36/4320)/0.01 = 0.8333...
+    # Tiers for 30d: page 14.4 (1h, 5m) inactive; page 6 (6h, 30m) firing;
+    # ticket 3 (1d, 2h) inactive (2.5); ticket 1 (3d, 6h) inactive (0.83).
+    # Budget: 432 allowed of 43,200, 36 spent: 11/12 left; at a burn of 10
+    # it lasts 11/12 x 30 d / 10 = 66 h: exhausted at AT + 66 h.
+    lines = [HEADER]
+    for i in range(30 * 24 * 60, 0, -1):
+        ok = 0 if (i % 10 == 0 and i <= 360) else 1
+        lines.append("%d,svc-x,p1,%d,5.0" % (AT - i * MIN, ok))
+    rc, out, err = c.run("--data", c.write(lines), "--target", "99", "--window", "30d",
+                         "--at", AT_RFC, "--format", "json")
+    assert rc == 0, "exit %d, stderr: %s" % (rc, err.strip()[-500:])
+    svc = services_of(json.loads(out))["svc-x"]
+    alerts = svc["alerts"]
+    got = [(a["severity"], a["long"], a["short"], a["state"]) for a in alerts]
+    want = [("page", "1h", "5m", "inactive"), ("page", "6h", "30m", "firing"),
+            ("ticket", "1d", "2h", "inactive"), ("ticket", "3d", "6h", "inactive")]
+    assert got == want, "alerts: got %r, want %r" % (got, want)
+    for a, (factor, long_rate, short_rate) in zip(
+            alerts, [(14.4, 10, 0), (6, 10, 10), (3, 2.5, 10), (1, 36 / 43.2, 10)]):
+        assert_close("%s %s factor" % (a["severity"], a["long"]), a["factor"], factor)
+        assert_close("%s %s long_rate" % (a["severity"], a["long"]), a["long_rate"], long_rate)
+        assert_close("%s %s short_rate" % (a["severity"], a["long"]), a["short_rate"], short_rate)
+    f = svc["forecast"]
+    assert f["estimator"] == "burn rate over the last 6h, held constant", f
+    assert_close("forecast burn_rate", f["burn_rate"], 10)
+    assert f["exhaustion"] == "2024-01-03T19:00:00Z", "exhaustion: %r" % f["exhaustion"]
+
+
+@test
+def no_alert_tiers_under_an_hour_and_no_forecast_without_failures(c):
+    lines = [HEADER] + ["%d,svc-y,p1,1,5.0" % (AT - i * MIN) for i in range(30, 0, -1)]
+    rc, out, err = c.run("--data", c.write(lines), "--target", "99", "--window", "30m",
+                         "--at", AT_RFC, "--format", "json")
+    assert rc == 0, "exit %d, stderr: %s" % (rc, err.strip()[-500:])
+    svc = services_of(json.loads(out))["svc-y"]
+    assert svc["alerts"] == [], "alerts: %r" % svc["alerts"]
+    assert svc["forecast"]["exhaustion"] is None, svc["forecast"]
+
+
+@test
 def table_format(c):
     rc, out, err = c.run("--data", c.main_csv(), "--target", "99", "--window", "1h", "--at", AT_RFC,
                          "--format", "table")
