@@ -197,7 +197,17 @@ class Parser {
   // ("month") is the period in that zone ("month@Europe/Paris").
   void Objective(const YAML::Node& node, absl::string_view path,
                  absl::string_view owner_name, absl::string_view zone,
-                 ObjectiveSpec* out);
+                 ObjectiveSpec* out, ObjectiveRules* rules);
+  void AlertPolicyOf(const YAML::Node& node, absl::string_view path,
+                     AlertPolicy* out);
+  void Remediation(const YAML::Node& node, absl::string_view path,
+                   RemediationConfig* out);
+  void Sink(const YAML::Node& node, absl::string_view path,
+            AlertSinkConfig* out);
+  bool Argv(const YAML::Node& node, absl::string_view path,
+            std::vector<std::string>* out);
+  bool Integer(const YAML::Node& node, absl::string_view path, int64_t min,
+               int64_t* out);
   bool Expression(const YAML::Node& node, absl::string_view path,
                   CompositeExpr* out);
 
@@ -357,11 +367,11 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
 
 void Parser::Objective(const YAML::Node& node, absl::string_view path,
                        absl::string_view owner_name, absl::string_view zone,
-                       ObjectiveSpec* out) {
+                       ObjectiveSpec* out, ObjectiveRules* rules) {
   out->service = std::string(owner_name);
   if (!Map(node, path,
            {"name", "sli", "slis", "target", "window", "budgeting", "slice",
-            "slice_threshold", "alerting"})) {
+            "slice_threshold", "alerting", "remediation"})) {
     return;
   }
   if (node["name"]) {
@@ -443,8 +453,212 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
       out->slice_threshold = v;
     }
   }
-  if (node["alerting"]) {
-    Bool(node["alerting"], absl::StrCat(path, ".alerting"), &out->alerting);
+  if (const YAML::Node a = node["alerting"]) {
+    if (a.IsMap()) {
+      out->alerting = true;
+      rules->custom_policy = true;
+      AlertPolicyOf(a, absl::StrCat(path, ".alerting"), &rules->alert_policy);
+    } else {
+      Bool(a, absl::StrCat(path, ".alerting"), &out->alerting);
+    }
+  }
+  if (const YAML::Node r = node["remediation"]) {
+    RemediationConfig remediation;
+    Remediation(r, absl::StrCat(path, ".remediation"), &remediation);
+    if (!out->alerting) {
+      Problem(r, absl::StrCat(path, ".remediation"),
+              "acts on this objective's alerts: set `alerting`");
+    }
+    rules->remediation = std::move(remediation);
+  }
+}
+
+bool Parser::Integer(const YAML::Node& node, absl::string_view path,
+                     int64_t min, int64_t* out) {
+  int64_t v = 0;
+  if (!node.IsScalar() || !absl::SimpleAtoi(node.Scalar(), &v) || v < min) {
+    Problem(
+        node, path,
+        absl::StrCat("expected an integer >= ", min, ", got '",
+                     node.IsScalar() ? node.Scalar() : "(not a scalar)", "'"));
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool Parser::Argv(const YAML::Node& node, absl::string_view path,
+                  std::vector<std::string>* out) {
+  if (!node.IsSequence() || node.size() == 0) {
+    Problem(node, path,
+            "expected a list: the program and its arguments (no shell)");
+    return false;
+  }
+  for (size_t i = 0; i < node.size(); ++i) {
+    std::string arg;
+    if (!String(node[i], absl::StrCat(path, "[", i, "]"), &arg)) return false;
+    out->push_back(std::move(arg));
+  }
+  if ((*out)[0].empty() || (*out)[0][0] != '/') {
+    Problem(node[0], absl::StrCat(path, "[0]"),
+            absl::StrCat("'", (*out)[0],
+                         "': the program must be an absolute path"));
+    return false;
+  }
+  return true;
+}
+
+void Parser::AlertPolicyOf(const YAML::Node& node, absl::string_view path,
+                           AlertPolicy* out) {
+  if (!Map(node, path,
+           {"tiers", "min_short_window_events", "for", "resolve_after"})) {
+    return;
+  }
+  if (const YAML::Node t = node["tiers"]) {
+    if (!t.IsSequence() || t.size() == 0) {
+      Problem(t, absl::StrCat(path, ".tiers"), "expected a non-empty list");
+    } else {
+      for (size_t i = 0; i < t.size(); ++i) {
+        const std::string tpath = absl::StrCat(path, ".tiers[", i, "]");
+        if (!Map(t[i], tpath, {"severity", "long", "short", "factor"})) {
+          continue;
+        }
+        BurnTier tier;
+        bool ok = true;
+        for (const char* key : {"severity", "long", "short", "factor"}) {
+          if (!t[i][key]) {
+            Problem(t[i], absl::StrCat(tpath, ".", key), "missing");
+            ok = false;
+          }
+        }
+        if (!ok) continue;
+        ok &= String(t[i]["severity"], tpath + ".severity", &tier.severity);
+        ok &= Duration(t[i]["long"], tpath + ".long", &tier.long_window);
+        ok &= Duration(t[i]["short"], tpath + ".short", &tier.short_window);
+        ok &= Number(t[i]["factor"], tpath + ".factor", &tier.factor);
+        if (!ok) continue;
+        AlertPolicy one;
+        one.tiers = {tier};
+        if (absl::Status s = ValidateAlertPolicy(one); !s.ok()) {
+          Problem(t[i], tpath, s.message());
+          continue;
+        }
+        out->tiers.push_back(std::move(tier));
+      }
+    }
+  }
+  if (const YAML::Node m = node["min_short_window_events"]) {
+    Integer(m, absl::StrCat(path, ".min_short_window_events"), 0,
+            &out->min_short_window_events);
+  }
+  if (const YAML::Node f = node["for"]) {
+    Duration(f, absl::StrCat(path, ".for"), &out->for_duration);
+  }
+  if (const YAML::Node r = node["resolve_after"]) {
+    Duration(r, absl::StrCat(path, ".resolve_after"), &out->resolve_after);
+  }
+  if (absl::Status s = ValidateAlertPolicy(*out); !s.ok()) {
+    Problem(node, path, s.message());
+  }
+}
+
+void Parser::Remediation(const YAML::Node& node, absl::string_view path,
+                         RemediationConfig* out) {
+  if (!Map(node, path,
+           {"command", "on", "cooldown", "max_attempts", "per", "timeout",
+            "dry_run"})) {
+    return;
+  }
+  if (!node["command"]) {
+    Problem(node, absl::StrCat(path, ".command"), "missing");
+  } else {
+    Argv(node["command"], absl::StrCat(path, ".command"), &out->command);
+  }
+  if (const YAML::Node on = node["on"]) {
+    if (String(on, absl::StrCat(path, ".on"), &out->on) && out->on != "page" &&
+        out->on != "ticket" && out->on != "any") {
+      Problem(on, absl::StrCat(path, ".on"),
+              absl::StrCat("'", out->on, "' is not one of page, ticket, any"));
+    }
+  }
+  const auto positive = [&](const char* key, absl::Duration* d) {
+    if (const YAML::Node n = node[key]) {
+      if (Duration(n, absl::StrCat(path, ".", key), d) &&
+          *d <= absl::ZeroDuration()) {
+        Problem(n, absl::StrCat(path, ".", key), "must be positive");
+      }
+    }
+  };
+  if (const YAML::Node c = node["cooldown"]) {
+    Duration(c, absl::StrCat(path, ".cooldown"), &out->cooldown);
+    if (out->cooldown < absl::ZeroDuration()) {
+      Problem(c, absl::StrCat(path, ".cooldown"), "must be >= 0");
+    }
+  }
+  positive("per", &out->per);
+  positive("timeout", &out->timeout);
+  if (const YAML::Node m = node["max_attempts"]) {
+    int64_t v = 0;
+    if (Integer(m, absl::StrCat(path, ".max_attempts"), 1, &v)) {
+      out->max_attempts = static_cast<int>(std::min<int64_t>(v, 1000000));
+    }
+  }
+  if (const YAML::Node d = node["dry_run"]) {
+    Bool(d, absl::StrCat(path, ".dry_run"), &out->dry_run);
+  }
+}
+
+void Parser::Sink(const YAML::Node& node, absl::string_view path,
+                  AlertSinkConfig* out) {
+  if (!Map(node, path, {"command", "webhook", "timeout"})) return;
+  if (!node["command"] == !node["webhook"]) {
+    Problem(node, path, "give exactly one of command, webhook");
+    return;
+  }
+  if (const YAML::Node c = node["command"]) {
+    Argv(c, absl::StrCat(path, ".command"), &out->command);
+  }
+  if (const YAML::Node w = node["webhook"]) {
+    const std::string wpath = absl::StrCat(path, ".webhook");
+    if (Map(w, wpath, {"url", "headers", "timeout"})) {
+      if (!w["url"]) {
+        Problem(w, wpath + ".url", "missing");
+      } else if (String(w["url"], wpath + ".url", &out->webhook_url) &&
+                 !absl::StartsWith(out->webhook_url, "http://") &&
+                 !absl::StartsWith(out->webhook_url, "https://")) {
+        Problem(w["url"], wpath + ".url",
+                absl::StrCat("'", out->webhook_url,
+                             "' is not an http:// or https:// URL"));
+      }
+      if (const YAML::Node h = w["headers"]) {
+        if (!h.IsSequence()) {
+          Problem(h, wpath + ".headers", "expected a list of 'Name: value'");
+        } else {
+          for (size_t i = 0; i < h.size(); ++i) {
+            std::string header;
+            const std::string hpath = absl::StrCat(wpath, ".headers[", i, "]");
+            if (String(h[i], hpath, &header)) {
+              if (header.find(':') == std::string::npos ||
+                  header.find('\n') != std::string::npos ||
+                  header.find('\r') != std::string::npos) {
+                Problem(h[i], hpath, "expected 'Name: value' on one line");
+              } else {
+                out->headers.push_back(std::move(header));
+              }
+            }
+          }
+        }
+      }
+      if (const YAML::Node t = w["timeout"]) {
+        Duration(t, wpath + ".timeout", &out->timeout);
+      }
+    }
+  }
+  if (const YAML::Node t = node["timeout"]) {
+    Duration(t, absl::StrCat(path, ".timeout"), &out->timeout);
+  }
+  if (out->timeout <= absl::ZeroDuration()) {
+    Problem(node, absl::StrCat(path, ".timeout"), "must be positive");
   }
 }
 
@@ -598,7 +812,8 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
   }
   try {
     if (!p.Map(root, "config",
-               {"timezone", "services", "applications", "maintenance"})) {
+               {"timezone", "services", "applications", "maintenance",
+                "alert_sinks"})) {
       return absl::InvalidArgumentError(absl::StrJoin(p.problems(), "\n"));
     }
     if (const YAML::Node tz = root["timezone"]) {
@@ -661,9 +876,12 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
               std::set<std::string> names;
               for (size_t k = 0; k < objs.size(); ++k) {
                 ObjectiveSpec o;
+                ObjectiveRules rules;
                 const std::string opath =
                     absl::StrCat(path, ".objectives[", k, "]");
-                p.Objective(objs[k], opath, service.name, config.timezone, &o);
+                p.Objective(objs[k], opath, service.name, config.timezone, &o,
+                            &rules);
+                service.rules.push_back(std::move(rules));
                 if (!o.name.empty() && !names.insert(o.name).second) {
                   p.Problem(objs[k], opath + ".name",
                             absl::StrCat("objective '", o.name,
@@ -716,9 +934,16 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             } else {
               for (size_t k = 0; k < objs.size(); ++k) {
                 ObjectiveSpec o;
+                ObjectiveRules unused;  // applications do not alert yet
                 const std::string opath =
                     absl::StrCat(path, ".objectives[", k, "]");
-                p.Objective(objs[k], opath, app.name, config.timezone, &o);
+                p.Objective(objs[k], opath, app.name, config.timezone, &o,
+                            &unused);
+                if (o.alerting) {
+                  p.Problem(objs[k]["alerting"], opath + ".alerting",
+                            "applications' objectives do not alert yet; "
+                            "alert on their services' objectives");
+                }
                 // An application's objective counts the composite's
                 // minutes; it has no SLIs or slices of its own.
                 for (const char* key :
@@ -841,6 +1066,17 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             }
           }
           config.maintenance.push_back(std::move(w));
+        }
+      }
+    }
+    if (const YAML::Node sinks = root["alert_sinks"]) {
+      if (!sinks.IsSequence()) {
+        p.Problem(sinks, "alert_sinks", "expected a list of sinks");
+      } else {
+        for (size_t i = 0; i < sinks.size(); ++i) {
+          AlertSinkConfig sink;
+          p.Sink(sinks[i], absl::StrCat("alert_sinks[", i, "]"), &sink);
+          config.alert_sinks.push_back(std::move(sink));
         }
       }
     }

@@ -16,11 +16,26 @@
 //       objectives:
 //         - {name: availability, sli: probe_success, target: 99.9,
 //            window: 30d, budgeting: occurrences, alerting: true}
+//         - name: latency
+//           target: 99
+//           slis: [api]
+//           alerting:                    # true, false or a policy
+//             min_short_window_events: 10
+//             for: 2m
+//             resolve_after: 5m
+//             tiers: [{severity: page, long: 1h, short: 5m, factor: 14.4}]
+//           remediation: {command: [/usr/local/bin/failover, sql],
+//                         on: page, cooldown: 10m, max_attempts: 3,
+//                         per: 1h, timeout: 1m, dry_run: false}
 //   applications:
 //     - {name: orders, components: {all_of: [web, {any_of: [sql, queue]}]}}
 //   maintenance:
 //     - {service: sql, start: 2024-01-10T02:00:00Z,
 //        end: 2024-01-10T03:00:00Z}
+//   alert_sinks:
+//     - {command: [/usr/local/bin/notify-team], timeout: 10s}
+//     - {webhook: {url: "https://hooks.example/slakit",
+//                  headers: ["Authorization: Bearer ..."], timeout: 5s}}
 //
 //   absl::StatusOr<sla::Config> config = sla::LoadConfig("slakit.yaml");
 //   if (!config.ok()) {
@@ -46,12 +61,44 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "sla/alerting.h"
 #include "sla/composite.h"
 #include "sla/contract.h"
 #include "sla/objective.h"
 #include "sla/window.h"
 
 namespace sla {
+
+// A recovery action run when an objective's alert fires (slakit serve).
+struct RemediationConfig {
+  // The program and its arguments, run without a shell, with the alert as
+  // JSON on standard input.
+  std::vector<std::string> command;
+  std::string on = "page";  // the severity that triggers it, or "any"
+  absl::Duration cooldown = absl::Minutes(10);  // after a run ends
+  int max_attempts = 3;                         // runs started ...
+  absl::Duration per = absl::Hours(1);          // ... within this window
+  absl::Duration timeout = absl::Minutes(1);    // then the run is killed
+  bool dry_run = false;                         // decide and audit, never run
+};
+
+// How an objective alerts and recovers, beside its ObjectiveSpec.
+struct ObjectiveRules {
+  // `alerting:` was a policy (a map) rather than true or false; otherwise
+  // alert_policy is default-constructed and the server's applies.
+  bool custom_policy = false;
+  AlertPolicy alert_policy;  // empty tiers: the defaults for the window
+  std::optional<RemediationConfig> remediation;
+};
+
+// Where alert transitions go besides WatchAlerts (slakit serve): a program
+// (the alert as JSON on standard input) or an HTTP POST of the same JSON.
+struct AlertSinkConfig {
+  std::vector<std::string> command;  // exactly one of command, webhook_url
+  std::string webhook_url;           // http:// or https://
+  std::vector<std::string> headers;  // "Name: value", for the webhook
+  absl::Duration timeout = absl::Seconds(10);
+};
 
 struct ServiceConfig {
   std::string name;
@@ -66,6 +113,8 @@ struct ServiceConfig {
   std::string catalog_id;
   // Objectives; each has service == name.
   std::vector<ObjectiveSpec> objectives;
+  // Their alerting and remediation rules, parallel to `objectives`.
+  std::vector<ObjectiveRules> rules;
 };
 
 struct ApplicationConfig {
@@ -90,6 +139,7 @@ struct Config {
   std::vector<ServiceConfig> services;          // in file order
   std::vector<ApplicationConfig> applications;  // in file order; expanded
   std::vector<MaintenanceWindow> maintenance;   // in file order
+  std::vector<AlertSinkConfig> alert_sinks;     // in file order
 
   const ServiceConfig* FindService(absl::string_view name) const;
   const ApplicationConfig* FindApplication(absl::string_view name) const;

@@ -60,7 +60,10 @@ absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
     absl::StatusOr<BurnRates> burn =
         engine.BurnRatesAt(*oid, at, StandardBurnWindows());
     if (!burn.ok()) return burn.status();
-    ServiceEval eval{service, st->budget, std::move(burn->rates)};
+    ServiceEval eval;
+    eval.service = service;
+    eval.budget = st->budget;
+    eval.burn_rates = std::move(burn->rates);
     // Default tiers for the window; a window under 1h has none.
     if (DefaultBurnTiers(*w).ok()) {
       absl::StatusOr<std::vector<TierEvaluation>> tiers =

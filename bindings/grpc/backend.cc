@@ -250,7 +250,7 @@ IngestCounters Backend::counters() const {
 // ---------------------------------------------------------------- alerts
 
 absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
-    const ObjectiveSpec& spec) {
+    const ObjectiveSpec& spec, const ObjectiveRules& rules) {
   ObjectiveSpec resolved = spec;
   if (resolved.slis.empty()) {
     // Pin the service's probe-success SLIs of today: a probe added later
@@ -266,11 +266,23 @@ absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
     }
     std::sort(resolved.slis.begin(), resolved.slis.end());
   }
-  const std::string definition = absl::StrCat(
+  // The alert policy is part of the definition: a changed policy starts a
+  // new objective (AlertTracker::SetPolicy applies before the first
+  // evaluation only).
+  const AlertPolicy& policy =
+      rules.custom_policy ? rules.alert_policy : options_.alert_policy;
+  std::string definition = absl::StrCat(
       resolved.target_percent, "|", resolved.window, "|",
       static_cast<int>(resolved.method), "|",
       absl::ToInt64Seconds(resolved.slice), "|", resolved.slice_threshold, "|",
-      absl::StrJoin(resolved.slis, ","));
+      absl::StrJoin(resolved.slis, ","), "|", policy.min_short_window_events,
+      "|", absl::FormatDuration(policy.for_duration), "|",
+      absl::FormatDuration(policy.resolve_after));
+  for (const BurnTier& t : policy.tiers) {
+    absl::StrAppend(&definition, "|", t.severity, ",",
+                    absl::FormatDuration(t.long_window), ",",
+                    absl::FormatDuration(t.short_window), ",", t.factor);
+  }
   resolved.name = absl::StrFormat("%s@%016x", spec.name, Fnv1a(definition));
   const std::string key = absl::StrCat(spec.service, "/", resolved.name);
   auto it = alerting_ids_.find(key);
@@ -279,6 +291,11 @@ absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
       engine().FindObjective(spec.service, resolved.name);
   if (!id.ok()) id = store_->AddObjective(resolved);
   if (!id.ok()) return id.status();
+  if (rules.custom_policy) {
+    if (absl::Status s = tracker_.SetPolicy(*id, rules.alert_policy); !s.ok()) {
+      return s;
+    }
+  }
   alerting_ids_.emplace(key, *id);
   return *id;
 }
@@ -308,9 +325,11 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
   {
     absl::MutexLock lock(&alert_mu_);
     for (const ServiceConfig& service : state->config.services) {
-      for (const ObjectiveSpec& spec : service.objectives) {
+      for (size_t k = 0; k < service.objectives.size(); ++k) {
+        const ObjectiveSpec& spec = service.objectives[k];
         if (!spec.alerting) continue;
-        absl::StatusOr<ObjectiveId> id = EnsureAlertingObjective(spec);
+        absl::StatusOr<ObjectiveId> id =
+            EnsureAlertingObjective(spec, service.rules[k]);
         if (!id.ok()) {
           // No result yet: nothing to alert on.
           if (absl::IsNotFound(id.status())) continue;

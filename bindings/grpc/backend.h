@@ -184,7 +184,8 @@ class Backend {
 
  private:
   Backend(BackendOptions options, std::unique_ptr<storage::Store> store);
-  absl::StatusOr<ObjectiveId> EnsureAlertingObjective(const ObjectiveSpec& spec)
+  absl::StatusOr<ObjectiveId> EnsureAlertingObjective(
+      const ObjectiveSpec& spec, const ObjectiveRules& rules)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
   AlertView ViewOf(const ConfigState& config, const std::string& service,

@@ -619,6 +619,38 @@ TEST_F(ServerTest, AlertsAreListedAndWatched) {
   EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
+TEST_F(ServerTest, PerObjectivePolicyFromTheConfiguration) {
+  ServerOptions o = Options();
+  // A page only above a burn rate of 100: half the probes failing (50) is
+  // not enough; the ticket tiers are gone with the defaults.
+  o.backend.config_text = R"(services:
+  - name: web
+    objectives:
+      - name: availability
+        target: 99
+        alerting: {tiers: [{severity: page, long: 1h, short: 5m, factor: 100}]}
+)";
+  StartServer(o);
+  ASSERT_TRUE(Ingest(Minutes("o", "web", "home", 60, [](int i) {
+                return i % 2 == 1;
+              })).ok());
+  ASSERT_TRUE(server_->backend()->EvaluateAlerts(kNow).ok());
+  v1::ListAlertsResponse list;
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  EXPECT_EQ(list.alerts_size(), 0);
+  // A second probe failing throughout: 90 bad of 120 against 1 % is a
+  // burn of 75 (the new probe makes a new objective definition, which
+  // keeps the configured policy), still not above 100. The defaults would
+  // have paged at the first evaluation already (50 > 14.4).
+  ASSERT_TRUE(
+      Ingest(Minutes("o2", "web", "home2", 60, [](int) { return true; })).ok());
+  ASSERT_TRUE(server_->backend()->EvaluateAlerts(kNow).ok());
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  EXPECT_EQ(list.alerts_size(), 0);
+}
+
 // ---------------------------------------------------------------- report
 
 TEST_F(ServerTest, ReportInEveryFormat) {

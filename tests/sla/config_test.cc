@@ -116,6 +116,92 @@ applications:
   EXPECT_FALSE(IsValidTenantName(""));
 }
 
+TEST(ConfigTest, AlertingPoliciesRemediationAndSinks) {
+  absl::StatusOr<Config> c = ParseConfig(R"(
+services:
+  - name: web
+    objectives:
+      - {name: a, target: 99, alerting: true}
+      - name: b
+        target: 99.9
+        alerting:
+          min_short_window_events: 10
+          for: 2m
+          resolve_after: 10m
+          tiers: [{severity: page, long: 1h, short: 5m, factor: 10}]
+        remediation: {command: [/bin/restart, web], on: any, cooldown: 0s,
+                      max_attempts: 2, per: 30m, timeout: 20s, dry_run: yes}
+      - {name: c, target: 99}
+alert_sinks:
+  - {command: [/usr/bin/notify], timeout: 3s}
+  - {webhook: {url: "http://127.0.0.1:9/hook", headers: ["X-Key: 1"]}}
+)",
+                                         "a.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ServiceConfig& web = c->services[0];
+  ASSERT_EQ(web.rules.size(), 3u);
+  EXPECT_TRUE(web.objectives[0].alerting);
+  EXPECT_TRUE(web.rules[0].alert_policy.tiers.empty());  // the defaults
+  EXPECT_FALSE(web.rules[0].remediation.has_value());
+  EXPECT_TRUE(web.objectives[1].alerting);  // a policy map means alerting
+  EXPECT_FALSE(web.rules[0].custom_policy);
+  EXPECT_TRUE(web.rules[1].custom_policy);
+  const AlertPolicy& p = web.rules[1].alert_policy;
+  ASSERT_EQ(p.tiers.size(), 1u);
+  EXPECT_EQ(p.tiers[0].severity, "page");
+  EXPECT_EQ(p.tiers[0].long_window, absl::Hours(1));
+  EXPECT_EQ(p.tiers[0].short_window, absl::Minutes(5));
+  EXPECT_EQ(p.tiers[0].factor, 10);
+  EXPECT_EQ(p.min_short_window_events, 10);
+  EXPECT_EQ(p.for_duration, absl::Minutes(2));
+  EXPECT_EQ(p.resolve_after, absl::Minutes(10));
+  ASSERT_TRUE(web.rules[1].remediation.has_value());
+  const RemediationConfig& r = *web.rules[1].remediation;
+  EXPECT_EQ(r.command, (std::vector<std::string>{"/bin/restart", "web"}));
+  EXPECT_EQ(r.on, "any");
+  EXPECT_EQ(r.cooldown, absl::ZeroDuration());
+  EXPECT_EQ(r.max_attempts, 2);
+  EXPECT_EQ(r.per, absl::Minutes(30));
+  EXPECT_EQ(r.timeout, absl::Seconds(20));
+  EXPECT_TRUE(r.dry_run);
+  EXPECT_FALSE(web.objectives[2].alerting);
+  ASSERT_EQ(c->alert_sinks.size(), 2u);
+  EXPECT_EQ(c->alert_sinks[0].command,
+            (std::vector<std::string>{"/usr/bin/notify"}));
+  EXPECT_EQ(c->alert_sinks[0].timeout, absl::Seconds(3));
+  EXPECT_EQ(c->alert_sinks[1].webhook_url, "http://127.0.0.1:9/hook");
+  EXPECT_EQ(c->alert_sinks[1].headers, (std::vector<std::string>{"X-Key: 1"}));
+  EXPECT_EQ(c->alert_sinks[1].timeout, absl::Seconds(10));
+
+  absl::StatusOr<Config> bad = ParseConfig(R"(
+services:
+  - name: web
+    objectives:
+      - name: a
+        target: 99
+        alerting: {tiers: [{severity: page, long: 5m, short: 1h, factor: 2}]}
+      - {name: b, target: 99, remediation: {command: [restart]}}
+      - {name: c, target: 99, alerting: {tiers: [{severity: page, long: 1h}]}}
+alert_sinks:
+  - {command: [/bin/x], webhook: {url: "http://x"}}
+  - {webhook: {url: "ftp://x"}}
+)",
+                                           "b.yaml");
+  ASSERT_FALSE(bad.ok());
+  const std::string m(bad.status().message());
+  EXPECT_THAT(m, HasSubstr("b.yaml:7:"));
+  EXPECT_THAT(m, HasSubstr("services[0].objectives[0].alerting.tiers[0]"));
+  EXPECT_THAT(m, HasSubstr("objectives[1].remediation.command[0]: 'restart': "
+                           "the program must be an absolute path"));
+  EXPECT_THAT(m, HasSubstr("objectives[1].remediation: acts on this "
+                           "objective's alerts: set `alerting`"));
+  EXPECT_THAT(m, HasSubstr("objectives[2].alerting.tiers[0].short: missing"));
+  EXPECT_THAT(m, HasSubstr("alert_sinks[0]: give exactly one of command, "
+                           "webhook"));
+  EXPECT_THAT(m, HasSubstr("alert_sinks[1].webhook.url: 'ftp://x' is not an "
+                           "http:// or https:// URL"));
+}
+
 TEST(ConfigTest, KOfNAndStringExpressionsAndNestedApplications) {
   absl::StatusOr<Config> c = ParseConfig(R"yaml(
 services: [{name: a}, {name: b}, {name: c}, {name: d}]
