@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,9 +106,12 @@ absl::StatusOr<ComponentStates> StatesFor(
   return states;
 }
 
-absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
-                                                 const ObjectiveSpec& spec,
-                                                 absl::Time at) {
+// Evaluates a service objective at `at`, declaring it in `engine` when
+// missing; sets `*id` to its id when it could be declared (it cannot when
+// its service has no result at all).
+absl::StatusOr<ObjectiveReport> ServiceObjective(
+    Engine& engine, const ObjectiveSpec& spec, absl::Time at,
+    std::optional<ObjectiveId>* declared_id) {
   ObjectiveReport r;
   r.name = spec.name;
   r.target_percent = spec.target_percent;
@@ -144,11 +148,123 @@ absl::StatusOr<ObjectiveReport> ServiceObjective(Engine& engine,
     }
     return id.status();
   }
+  *declared_id = *id;
   absl::StatusOr<ObjectiveStatus> st = engine.Evaluate(*id, at);
   if (!st.ok()) return st.status();
   r.evaluated = st->window;
   r.budget = st->budget;
   return r;
+}
+
+// The alert episodes of objective `id` (declared in `engine` from `spec`)
+// that overlap `period`: an AlertTracker with the objective's policy
+// evaluated at every period.from + k * step in [replay start, period.to),
+// the replay starting the longest long window (rounded up to whole steps)
+// before the period. See AlertEpisode.
+absl::StatusOr<std::vector<AlertEpisode>> ReplayAlerts(
+    const Engine& engine, ObjectiveId id, const ObjectiveSpec& spec,
+    const ObjectiveRules& rules, const Interval& period, absl::Duration step) {
+  const AlertPolicy policy =
+      rules.custom_policy ? rules.alert_policy : AlertPolicy();
+  // The tiers the tracker will use, in its order (alerting.cc TiersFor).
+  std::vector<BurnTier> tiers = policy.tiers;
+  if (tiers.empty()) {
+    absl::StatusOr<Window> window = Window::Parse(spec.window);
+    if (!window.ok()) return window.status();
+    absl::StatusOr<std::vector<BurnTier>> defaults = DefaultBurnTiers(*window);
+    if (!defaults.ok()) {
+      return absl::Status(
+          defaults.status().code(),
+          absl::StrCat("objective '", spec.service, "/", spec.name,
+                       "': ", defaults.status().message()));
+    }
+    tiers = *std::move(defaults);
+  }
+  absl::Duration longest = absl::ZeroDuration();
+  for (const BurnTier& t : tiers) longest = std::max(longest, t.long_window);
+  const absl::Time first = period.from - absl::Ceil(longest, step);
+
+  AlertTracker tracker(policy);
+  std::vector<AlertEpisode> episodes;
+  // Per severity: the index in `episodes` of the firing episode and of its
+  // tier in `tiers`, or -1.
+  struct Open {
+    int episode = -1;
+    int tier = -1;
+  };
+  Open open[2];
+  // Per severity: whether the alert entered pending or firing at the
+  // replay's first evaluation and has not left that run since.
+  bool from_first[2] = {false, false};
+  const auto slot = [](absl::string_view severity) {
+    return severity == "page" ? 0 : 1;
+  };
+  for (absl::Time at = first; at < period.to; at += step) {
+    absl::StatusOr<std::vector<AlertEvent>> events =
+        tracker.Evaluate(engine, id, at);
+    if (!events.ok()) return events.status();
+    for (AlertEvent& e : *events) {
+      const int k = slot(e.severity);
+      Open& o = open[k];
+      if (at == first &&
+          (e.to == AlertState::kPending || e.to == AlertState::kFiring)) {
+        from_first[k] = true;
+      } else if (e.to == AlertState::kInactive) {
+        from_first[k] = false;  // pending, then the condition went away
+      }
+      if (e.to == AlertState::kFiring) {
+        AlertEpisode ep;
+        ep.objective = spec.name;
+        ep.severity = e.severity;
+        ep.started = at;
+        ep.started_before_replay = from_first[k];
+        from_first[k] = false;
+        ep.peak_long_rate = e.evidence.long_rate;
+        ep.peak_short_rate = e.evidence.short_rate;
+        ep.budget_remaining = e.budget_remaining;
+        o.tier = -1;
+        for (size_t i = 0; i < tiers.size(); ++i) {
+          const BurnTier& t = tiers[i];
+          if (t.severity == e.evidence.tier.severity &&
+              t.long_window == e.evidence.tier.long_window &&
+              t.short_window == e.evidence.tier.short_window &&
+              t.factor == e.evidence.tier.factor) {
+            o.tier = static_cast<int>(i);
+            break;
+          }
+        }
+        ep.evidence = std::move(e.evidence);
+        o.episode = static_cast<int>(episodes.size());
+        episodes.push_back(std::move(ep));
+      } else if (e.from == AlertState::kFiring && o.episode >= 0) {
+        episodes[static_cast<size_t>(o.episode)].resolved = at;
+        o = Open();
+      }
+    }
+    // Peaks over the evaluations at which the alert is firing; only read
+    // while one is.
+    if (open[0].tier >= 0 || open[1].tier >= 0) {
+      absl::StatusOr<std::vector<TierEvaluation>> last =
+          tracker.LastEvaluation(id);
+      if (!last.ok()) return last.status();
+      for (const Open& o : open) {
+        if (o.tier < 0 || static_cast<size_t>(o.tier) >= last->size()) {
+          continue;
+        }
+        const TierEvaluation& t = (*last)[static_cast<size_t>(o.tier)];
+        AlertEpisode& ep = episodes[static_cast<size_t>(o.episode)];
+        ep.peak_long_rate = std::max(ep.peak_long_rate, t.long_rate);
+        ep.peak_short_rate = std::max(ep.peak_short_rate, t.short_rate);
+      }
+    }
+  }
+  std::vector<AlertEpisode> out;
+  for (AlertEpisode& ep : episodes) {
+    if (ep.resolved.has_value() && *ep.resolved <= period.from) continue;
+    ep.duration = ep.resolved.value_or(period.to) - ep.started;
+    out.push_back(std::move(ep));
+  }
+  return out;
 }
 
 }  // namespace
@@ -181,9 +297,23 @@ absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text) {
 absl::StatusOr<MonthlyReport> BuildMonthlyReport(Engine& engine,
                                                  const Config& config,
                                                  absl::CivilMonth month) {
+  return BuildMonthlyReport(engine, config, month, ReportOptions());
+}
+
+absl::StatusOr<MonthlyReport> BuildMonthlyReport(Engine& engine,
+                                                 const Config& config,
+                                                 absl::CivilMonth month,
+                                                 const ReportOptions& options) {
   if (month.year() < 1970) {
     return absl::InvalidArgumentError(absl::StrCat(
         "month ", absl::FormatCivilTime(month), " is before 1970"));
+  }
+  if (options.alert_step <= absl::ZeroDuration() ||
+      options.alert_step == absl::InfiniteDuration() ||
+      absl::Trunc(options.alert_step, absl::Minutes(1)) != options.alert_step) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "report alert_step ", absl::FormatDuration(options.alert_step),
+        " must be a positive whole number of minutes"));
   }
   MonthlyReport report;
   report.month = absl::FormatCivilTime(month);
@@ -243,13 +373,33 @@ absl::StatusOr<MonthlyReport> BuildMonthlyReport(Engine& engine,
       }
       r.result = *std::move(result);
     }
-    for (const ObjectiveSpec& spec : s.objectives) {
+    for (size_t k = 0; k < s.objectives.size(); ++k) {
+      const ObjectiveSpec& spec = s.objectives[k];
+      std::optional<ObjectiveId> id;
       absl::StatusOr<ObjectiveReport> o =
-          ServiceObjective(engine, spec, report.period.to);
+          ServiceObjective(engine, spec, report.period.to, &id);
       if (!o.ok()) return o.status();
       r.objectives.push_back(*std::move(o));
+      // Not declared: its service has no result, nothing to alert on.
+      if (!spec.alerting || !id.has_value()) continue;
+      const ObjectiveRules defaults;  // a Config built in code may omit them
+      const ObjectiveRules& rules = k < s.rules.size() ? s.rules[k] : defaults;
+      absl::StatusOr<std::vector<AlertEpisode>> episodes = ReplayAlerts(
+          engine, *id, spec, rules, report.period, options.alert_step);
+      if (!episodes.ok()) return episodes.status();
+      for (AlertEpisode& ep : *episodes) r.alerts.push_back(std::move(ep));
     }
+    std::stable_sort(r.alerts.begin(), r.alerts.end(),
+                     [](const AlertEpisode& a, const AlertEpisode& b) {
+                       return a.started < b.started;
+                     });
     report.services.push_back(std::move(r));
+  }
+  for (const AuditRecord& a : options.audit_records) {
+    if (report.period.Contains(a.at) &&
+        config.FindService(a.service) != nullptr) {
+      report.remediation.push_back(a);
+    }
   }
 
   for (const ApplicationConfig& app : config.applications) {
@@ -404,6 +554,91 @@ void WriteObjectives(JsonWriter& w, const std::vector<ObjectiveReport>& objs,
   w.EndArray();
 }
 
+// A time, or null when infinite (AuditRecordToJson's convention).
+void WriteTime(JsonWriter& w, absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
+    w.Null();
+  } else {
+    w.String(TimeToString(t));
+  }
+}
+
+void WriteAlerts(JsonWriter& w, const std::vector<AlertEpisode>& alerts) {
+  w.BeginArray();
+  for (const AlertEpisode& a : alerts) {
+    w.BeginObject();
+    w.Key("objective");
+    w.String(a.objective);
+    w.Key("severity");
+    w.String(a.severity);
+    w.Key("started");
+    w.String(TimeToString(a.started));
+    w.Key("resolved");
+    if (a.resolved.has_value()) {
+      w.String(TimeToString(*a.resolved));
+    } else {
+      w.Null();
+    }
+    w.Key("duration_minutes");
+    w.Int(absl::ToInt64Minutes(a.duration));
+    w.Key("started_before_replay");
+    w.Bool(a.started_before_replay);
+    w.Key("evidence");
+    w.BeginObject();
+    w.Key("long_window");
+    w.String(DurationToString(a.evidence.tier.long_window));
+    w.Key("short_window");
+    w.String(DurationToString(a.evidence.tier.short_window));
+    w.Key("factor");
+    w.Number(a.evidence.tier.factor);
+    w.Key("long_rate");
+    w.Number(a.evidence.long_rate);
+    w.Key("short_rate");
+    w.Number(a.evidence.short_rate);
+    w.Key("budget_remaining");
+    w.Number(a.budget_remaining);
+    w.EndObject();
+    w.Key("peak_long_rate");
+    w.Number(a.peak_long_rate);
+    w.Key("peak_short_rate");
+    w.Number(a.peak_short_rate);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// The keys of AuditRecordToJson, in its order.
+void WriteAuditRecord(JsonWriter& w, const AuditRecord& r) {
+  w.BeginObject();
+  w.Key("seq");
+  w.Int(r.seq);
+  w.Key("at");
+  WriteTime(w, r.at);
+  w.Key("service");
+  w.String(r.service);
+  w.Key("objective");
+  w.String(r.objective);
+  w.Key("severity");
+  w.String(r.severity);
+  w.Key("action");
+  w.String(r.action);
+  w.Key("alert_state");
+  w.String(AlertStateName(r.alert_to));
+  w.Key("decision");
+  w.String(r.decision);
+  w.Key("reason");
+  w.String(r.reason);
+  w.Key("started");
+  WriteTime(w, r.started);
+  w.Key("finished");
+  WriteTime(w, r.finished);
+  w.Key("result_code");
+  w.String(absl::StatusCodeToString(r.result.code()));
+  w.Key("result_message");
+  w.String(r.result.message());
+  w.EndObject();
+}
+
 void WriteOwner(JsonWriter& w, const OwnerAttribution& o) {
   w.BeginObject();
   w.Key("sole_intervals");
@@ -423,6 +658,46 @@ std::string CsvField(absl::string_view text) {
     return std::string(text);
   }
   return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+}
+
+// A burn rate with two decimals at most: 14.4, 1000, 13.89.
+std::string Rate(double v) {
+  std::string text = absl::StrFormat("%.2f", v);
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+// Text for a Markdown table cell: pipes escaped, line breaks as spaces.
+std::string MdCell(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
+}
+
+// "1h 20 and 5m 1000 > 14.4": the tier's rates against its factor.
+std::string EvidenceText(const TierEvaluation& e) {
+  return absl::StrCat(DurationToString(e.tier.long_window), " ",
+                      Rate(e.long_rate), " and ",
+                      DurationToString(e.tier.short_window), " ",
+                      Rate(e.short_rate), " > ", Rate(e.tier.factor));
+}
+
+std::string TimeOrDash(absl::Time t) {
+  return t == absl::InfinitePast() || t == absl::InfiniteFuture()
+             ? std::string("-")
+             : TimeToString(t);
+}
+
+// The result of a finished run ("OK", "UNAVAILABLE: message"); "-" for a
+// decision.
+std::string AuditResult(const AuditRecord& r) {
+  if (r.decision != "finished") return "-";
+  if (r.result.message().empty()) {
+    return absl::StatusCodeToString(r.result.code());
+  }
+  return absl::StrCat(absl::StatusCodeToString(r.result.code()), ": ",
+                      r.result.message());
 }
 
 std::string CatalogCell(const ServiceReport& s) {
@@ -503,6 +778,8 @@ std::string RenderReportJson(const MonthlyReport& report) {
     w.EndArray();
     w.Key("objectives");
     WriteObjectives(w, s.objectives, /*with_owners=*/false);
+    w.Key("alerts");
+    WriteAlerts(w, s.alerts);
     w.Key("catalog_id");
     if (s.catalog_id.empty()) {
       w.Null();
@@ -605,6 +882,10 @@ std::string RenderReportJson(const MonthlyReport& report) {
     WriteObjectives(w, a.objectives, /*with_owners=*/true);
     w.EndObject();
   }
+  w.EndArray();
+  w.Key("remediation");
+  w.BeginArray();
+  for (const AuditRecord& r : report.remediation) WriteAuditRecord(w, r);
   w.EndArray();
   w.EndObject();
   return w.str() + "\n";
@@ -746,6 +1027,53 @@ std::string RenderReportMarkdown(const MonthlyReport& report) {
                         OwnerName(c.owner), " | ", c.down_minutes, " | ",
                         c.sole_intervals, " | ", c.shared_intervals, " |\n");
       }
+    }
+  }
+  out +=
+      "\n## Alerts\n\nAlerts of the objectives with `alerting: true`, "
+      "replayed on the month's results with each objective's policy.\n\n";
+  bool any_alert = false;
+  for (const ServiceReport& s : report.services) {
+    any_alert |= !s.alerts.empty();
+  }
+  if (any_alert) {
+    out +=
+        "| service | objective | severity | started | resolved | minutes | "
+        "fired on (long and short burn rate > factor) | budget left | peak "
+        "burn rate (long / short) |\n"
+        "| --- | --- | --- | --- | --- | ---: | --- | ---: | ---: |\n";
+    for (const ServiceReport& s : report.services) {
+      for (const AlertEpisode& a : s.alerts) {
+        absl::StrAppend(
+            &out, "| ", s.name, " | ", a.objective, " | ", a.severity, " | ",
+            TimeToString(a.started),
+            a.started_before_replay ? " (or earlier)" : "", " | ",
+            a.resolved ? TimeToString(*a.resolved) : "still firing", " | ",
+            absl::ToInt64Minutes(a.duration), " | ", EvidenceText(a.evidence),
+            " | ", absl::StrFormat("%.1f%%", a.budget_remaining * 100), " | ",
+            Rate(a.peak_long_rate), " / ", Rate(a.peak_short_rate), " |\n");
+      }
+    }
+  } else {
+    out += "None.\n";
+  }
+  out += "\n## Remediation runs\n\n";
+  if (report.remediation.empty()) {
+    out += "None.\n";
+  } else {
+    out +=
+        "| at | service | objective | severity | alert | action | decision | "
+        "reason | result | started | finished |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
+        "|\n";
+    for (const AuditRecord& r : report.remediation) {
+      absl::StrAppend(&out, "| ", TimeOrDash(r.at), " | ", MdCell(r.service),
+                      " | ", MdCell(r.objective), " | ", MdCell(r.severity),
+                      " | ", AlertStateName(r.alert_to), " | ",
+                      MdCell(r.action), " | ", MdCell(r.decision), " | ",
+                      MdCell(r.reason), " | ", MdCell(AuditResult(r)), " | ",
+                      TimeOrDash(r.started), " | ", TimeOrDash(r.finished),
+                      " |\n");
     }
   }
   return out;

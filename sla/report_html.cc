@@ -18,7 +18,8 @@
 // and for the month: an incident timeline (one row per service, one <rect>
 // per contract incident) and, per application, a reliability block diagram
 // of its expression (one <rect> per component occurrence; all_of in series,
-// any_of and k_of_n in parallel).
+// any_of and k_of_n in parallel). Tables list the month's alert episodes
+// and remediation audit records.
 
 #include <algorithm>
 #include <cmath>
@@ -30,16 +31,19 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/numeric/int128.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "sla/alerting.h"
 #include "sla/composite.h"
 #include "sla/contract.h"
 #include "sla/internal/json_writer.h"
 #include "sla/objective.h"
+#include "sla/remediation.h"
 #include "sla/report.h"
 #include "sla/window.h"
 
@@ -921,6 +925,98 @@ std::string CatalogCell(const ServiceReport& s) {
   return out;
 }
 
+// A burn rate with two decimals at most: 14.4, 1000, 13.89.
+std::string Rate(double v) {
+  std::string text = absl::StrFormat("%.2f", v);
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+std::string LocalOrDash(const Month& month, absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return "-";
+  return month.Local(t);
+}
+
+// The alert episodes of every service, one row each.
+std::string AlertsSection(const MonthlyReport& report, const Month& month) {
+  std::string out =
+      "<section class=\"card\" id=\"alerts\"><h2>Alerts</h2><p "
+      "class=\"muted\">Alerts of the objectives with <code>alerting: "
+      "true</code>, replayed on the month's results with each objective's "
+      "policy: from the evaluation that found an alert firing to the one "
+      "that resolved it.</p>";
+  size_t rows = 0;
+  for (const ServiceReport& s : report.services) rows += s.alerts.size();
+  if (rows == 0) return out + "<p>None.</p></section>\n";
+  absl::StrAppend(
+      &out,
+      "<table class=\"alerts\"><thead><tr><th>service</th><th>objective</"
+      "th><th>severity</th><th>started (",
+      Esc(report.timezone),
+      ")</th><th>resolved</th><th class=\"n\">minutes</th><th>fired on "
+      "(long and short burn rate &gt; factor)</th><th class=\"n\">budget "
+      "left</th><th class=\"n\">peak burn rate (long / short)</th></tr>"
+      "</thead><tbody>");
+  for (const ServiceReport& s : report.services) {
+    for (const AlertEpisode& a : s.alerts) {
+      const TierEvaluation& e = a.evidence;
+      absl::StrAppend(
+          &out, "<tr><td>", Esc(s.name), "</td><td>", Esc(a.objective),
+          "</td><td><span class=\"badge ",
+          a.severity == "page" ? "breached" : "warn", "\">", Esc(a.severity),
+          "</span></td><td>", month.Local(a.started),
+          a.started_before_replay ? " (or earlier)" : "", "</td><td>",
+          a.resolved ? month.Local(*a.resolved) : "still firing",
+          "</td><td class=\"n\">", absl::ToInt64Minutes(a.duration),
+          "</td><td>", DurationToString(e.tier.long_window), " ",
+          Rate(e.long_rate), " and ", DurationToString(e.tier.short_window),
+          " ", Rate(e.short_rate), " &gt; ", Rate(e.tier.factor),
+          "</td><td class=\"n", a.budget_remaining < 0 ? " neg" : "", "\">",
+          BudgetPercent(a.budget_remaining), "</td><td class=\"n\">",
+          Rate(a.peak_long_rate), " / ", Rate(a.peak_short_rate), "</td></tr>");
+    }
+  }
+  return out + "</tbody></table></section>\n";
+}
+
+// The month's remediation audit records, one row each.
+std::string RemediationSection(const MonthlyReport& report,
+                               const Month& month) {
+  std::string out =
+      "<section class=\"card\" id=\"remediation\"><h2>Remediation "
+      "runs</h2><p class=\"muted\">Every decision on a recovery action "
+      "(run, dry-run, skipped) and every finished run, from the audit "
+      "log.</p>";
+  if (report.remediation.empty()) return out + "<p>None.</p></section>\n";
+  absl::StrAppend(
+      &out, "<table class=\"remediation\"><thead><tr><th>at (",
+      Esc(report.timezone),
+      ")</th><th>alert</th><th>action</th><th>decision</th><th>reason</"
+      "th><th>result</th><th>started</th><th>finished</th></tr></thead>"
+      "<tbody>");
+  for (const AuditRecord& r : report.remediation) {
+    std::string result = "-";
+    if (r.decision == "finished") {
+      result = std::string(absl::StatusCodeToString(r.result.code()));
+      if (!r.result.message().empty()) {
+        absl::StrAppend(&result, ": ", r.result.message());
+      }
+    }
+    absl::StrAppend(
+        &out, "<tr><td>", LocalOrDash(month, r.at), "</td><td>", Esc(r.service),
+        " / ", Esc(r.objective), " / ", Esc(r.severity), " (",
+        AlertStateName(r.alert_to), ")</td><td>", Esc(r.action), "</td><td>",
+        Esc(r.decision), "</td><td>", Esc(r.reason), "</td><td",
+        r.decision == "finished" && !r.result.ok() ? " class=\"neg\"" : "", ">",
+        Esc(result), "</td><td>", LocalOrDash(month, r.started), "</td><td>",
+        LocalOrDash(month, r.finished), "</td></tr>");
+  }
+  return out + "</tbody></table></section>\n";
+}
+
 std::string Dl(const std::vector<std::pair<std::string, std::string>>& kv) {
   std::string out = "<dl class=\"facts\">";
   for (const auto& [k, v] : kv) {
@@ -1044,10 +1140,14 @@ std::string RenderReportHtml(const MonthlyReport& report) {
   }
 
   // Totals for the summary cards.
-  int contracts = 0, met = 0, incidents = 0, unconfirmed = 0;
+  int contracts = 0, met = 0, incidents = 0, unconfirmed = 0, pages = 0,
+      tickets = 0;
   int64_t downtime = 0;
   for (const ServiceReport& s : report.services) {
     if (!s.catalog_note.empty()) ++unconfirmed;
+    for (const AlertEpisode& a : s.alerts) {
+      ++(a.severity == "page" ? pages : tickets);
+    }
     if (!s.result) continue;
     ++contracts;
     met += s.result->met;
@@ -1090,7 +1190,10 @@ std::string RenderReportHtml(const MonthlyReport& report) {
       "</b><span>contract incidents</span></div><div class=\"kpi\"><b>",
       downtime, " min</b><span>contract downtime</span></div><div class=\"kpi",
       unconfirmed > 0 ? " warn" : "", "\"><b>", unconfirmed,
-      "</b><span>services with terms not confirmed</span></div></div>");
+      "</b><span>services with terms not confirmed</span></div><div "
+      "class=\"kpi",
+      pages > 0 ? " bad" : (tickets > 0 ? " warn" : ""), "\"><b>", pages, " / ",
+      tickets, "</b><span>alerts (page / ticket)</span></div></div>");
   out +=
       "<table class=\"summary\"><caption>Provider contracts: uptime as each "
       "contract defines it, over the month</caption><thead><tr><th>service</"
@@ -1163,6 +1266,10 @@ std::string RenderReportHtml(const MonthlyReport& report) {
                   "); each red span is a contract incident, a run of down "
                   "intervals. The longest are listed with each service "
                   "below.</figcaption></figure></section>\n");
+
+  // ---- alerts and remediation runs
+  out += AlertsSection(report, month);
+  out += RemediationSection(report, month);
 
   // ---- services
   constexpr size_t kListedIncidents = 15;

@@ -7,6 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "bindings/grpc/audit_log.h"
+#include "bindings/grpc/command_runner.h"
+#include "bindings/grpc/sinks.h"
 #include "sla/report.h"
 #include "sla/window.h"
 
@@ -81,6 +84,10 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
   std::unique_ptr<Backend> backend(
       new Backend(std::move(options), *std::move(store)));
   const BackendOptions& o = backend->options_;
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(o.data_dir + "/remediation.jsonl");
+  if (!audit.ok()) return audit.status();
+  backend->audit_ = *std::move(audit);
   if (!o.config_text.empty()) {
     absl::StatusOr<ApplyResult> applied =
         backend->ApplyConfig(o.config_text, /*dry_run=*/false);
@@ -91,8 +98,13 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
       absl::StatusOr<Config> config =
           ParseConfig(*kept, backend->store_->dir() + "/slakit.yaml");
       if (!config.ok()) return config.status();
+      std::shared_ptr<const ConfigState> state =
+          MakeState(*std::move(config), *std::move(kept));
+      if (absl::Status s = backend->ConfigureActions(*state); !s.ok()) {
+        return s;
+      }
       absl::MutexLock lock(&backend->config_mu_);
-      backend->config_ = MakeState(*std::move(config), *std::move(kept));
+      backend->config_ = std::move(state);
     } else if (!absl::IsNotFound(kept.status())) {
       return kept.status();
     }
@@ -114,6 +126,17 @@ absl::Status Backend::Shutdown() {
     stopping_ = true;
   }
   if (loop_.joinable()) loop_.join();
+  // Runs in flight finish and are audited; queued alerts are delivered
+  // (within SinkDispatcher's own deadline).
+  std::unique_ptr<Remediator> remediator;
+  std::unique_ptr<SinkDispatcher> sinks;
+  {
+    absl::MutexLock lock(&alert_mu_);
+    remediator = std::move(remediator_);
+    sinks = std::move(sinks_);
+  }
+  remediator.reset();
+  sinks.reset();
   absl::Status s = store_->Snapshot();
   absl::Status closed = store_->Close();
   if (s.ok()) s = closed;
@@ -153,9 +176,12 @@ absl::StatusOr<ApplyResult> Backend::ApplyConfig(absl::string_view text,
     result.objectives += static_cast<int>(a.objectives.size());
   }
   if (dry_run) return result;
+  std::shared_ptr<const ConfigState> state =
+      MakeState(*std::move(config), std::string(text));
   if (absl::Status s = store_->SaveConfigText(text); !s.ok()) return s;
+  if (absl::Status s = ConfigureActions(*state); !s.ok()) return s;
   absl::MutexLock lock(&config_mu_);
-  config_ = MakeState(*std::move(config), std::string(text));
+  config_ = std::move(state);
   return result;
 }
 
@@ -173,6 +199,99 @@ absl::StatusOr<std::string> Backend::TenantOf(const Principal& caller,
         absl::StrCat("service '", service, "' not found"));
   }
   return it->second;
+}
+
+absl::Status Backend::ConfigureActions(const ConfigState& state) {
+  std::vector<std::unique_ptr<AlertSink>> sinks;
+  for (const AlertSinkConfig& c : state.config.alert_sinks) {
+    if (!c.command.empty()) {
+      sinks.push_back(std::make_unique<CommandSink>(c.command, c.timeout));
+    } else {
+      sinks.push_back(
+          std::make_unique<WebhookSink>(c.webhook_url, c.timeout, c.headers));
+    }
+  }
+  RemediatorOptions ro;
+  AuditLog* audit = audit_.get();
+  ro.audit_sink = [audit](const AuditRecord& r) {
+    // A failed append leaves the record in memory (Remediator::Audit); the
+    // next append meets the disk error again.
+    audit->Append(r).IgnoreError();
+  };
+  auto remediator = std::make_unique<Remediator>(options_.clock, ro);
+  for (const ServiceConfig& service : state.config.services) {
+    for (size_t k = 0; k < service.objectives.size(); ++k) {
+      if (!service.rules[k].remediation.has_value()) continue;
+      const RemediationConfig& r = *service.rules[k].remediation;
+      RemediationPolicy policy;
+      policy.cooldown = r.cooldown;
+      policy.max_attempts = r.max_attempts;
+      policy.attempt_window = r.per;
+      policy.timeout = r.timeout;
+      policy.dry_run = r.dry_run;
+      const std::string tenant = service.tenant;
+      const std::vector<std::string> argv = r.command;
+      // The command gets the alert as JSON on stdin (as a command sink).
+      RecoveryAction action = [argv, tenant](const AlertEvent& e,
+                                             absl::Duration timeout) {
+        AlertView v;
+        v.tenant = tenant;
+        v.service = e.service;
+        v.objective = e.objective;
+        v.severity = e.severity;
+        v.state = e.to;
+        v.from = e.from;
+        v.since = e.at;
+        v.evidence = e.evidence;
+        v.budget_remaining = e.budget_remaining;
+        absl::StatusOr<CommandResult> run =
+            RunCommand(argv, AlertJson(v), timeout,
+                       {absl::StrCat("SLAKIT_ALERT_SERVICE=", e.service),
+                        absl::StrCat("SLAKIT_ALERT_OBJECTIVE=", e.objective),
+                        absl::StrCat("SLAKIT_ALERT_SEVERITY=", e.severity)});
+        if (!run.ok()) return run.status();
+        return CommandStatus(*run);
+      };
+      absl::Status s = remediator->Register(
+          ActionKey{service.name, service.objectives[k].name,
+                    r.on == "any" ? "" : r.on},
+          absl::StrJoin(argv, " "), std::move(action), policy);
+      if (!s.ok()) return s;
+    }
+  }
+  auto dispatcher = std::make_unique<SinkDispatcher>(std::move(sinks));
+  {
+    absl::MutexLock lock(&alert_mu_);
+    std::swap(remediator_, remediator);
+    std::swap(sinks_, dispatcher);
+  }
+  // The previous ones finish here, outside the lock: runs in flight are
+  // audited, queued alerts delivered.
+  return absl::OkStatus();
+}
+
+std::vector<AuditRecord> Backend::AuditRecords(const Principal& caller) const {
+  std::shared_ptr<const ConfigState> state = config();
+  std::vector<AuditRecord> out;
+  for (AuditRecord& r : audit_->Records()) {
+    auto it = state->tenant_of.find(r.service);
+    if (it != state->tenant_of.end() && caller.InTenant(it->second)) {
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+Backend::SinkStats Backend::sink_stats() const {
+  absl::MutexLock lock(&alert_mu_);
+  SinkStats out;
+  if (sinks_ == nullptr) return out;
+  const SinkDispatcher::Stats st = sinks_->stats();
+  out.delivered = st.delivered;
+  out.failed = st.failed;
+  out.dropped = st.dropped;
+  out.recent_errors = sinks_->RecentErrors();
+  return out;
 }
 
 // ---------------------------------------------------------------- ingest
@@ -196,13 +315,20 @@ absl::StatusOr<storage::IngestAck> Backend::Ingest(
                      options_.max_batch_records)));
   }
   std::shared_ptr<const ConfigState> state = config();
-  // Names and values first, so that a bad batch declares nothing.
+  // Names and values first, so that a bad batch declares nothing. Batches
+  // usually hold runs of one service: the last answer is reused.
+  absl::string_view checked_service;
+  bool have_checked = false;
   for (size_t i = 0; i < batch.size(); ++i) {
     const NamedProbe& r = batch[i];
-    const ServiceConfig* service = state->config.FindService(r.service);
-    if (service == nullptr || !caller.InTenant(service->tenant)) {
-      return reject(absl::NotFoundError(absl::StrCat(
-          "record ", i, ": service: '", r.service, "' not found")));
+    if (!have_checked || r.service != checked_service) {
+      const ServiceConfig* service = state->config.FindService(r.service);
+      if (service == nullptr || !caller.InTenant(service->tenant)) {
+        return reject(absl::NotFoundError(absl::StrCat(
+            "record ", i, ": service: '", r.service, "' not found")));
+      }
+      checked_service = r.service;
+      have_checked = true;
     }
     if (r.probe.empty()) {
       return reject(absl::InvalidArgumentError(
@@ -216,23 +342,50 @@ absl::StatusOr<storage::IngestAck> Backend::Ingest(
   }
   std::vector<ProbeResult> results;
   results.reserve(batch.size());
-  absl::flat_hash_map<std::pair<std::string, std::string>, SliId> ids;
+  absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>, SliId>
+      ids;
+  std::pair<absl::string_view, absl::string_view> last_key;
+  SliId last_id = 0;
+  bool have_last = false;
   for (const NamedProbe& r : batch) {
-    auto key = std::make_pair(r.service, r.probe);
-    auto it = ids.find(key);
-    if (it == ids.end()) {
-      absl::StatusOr<SliId> id = engine().FindSli(r.service, r.probe);
-      if (!id.ok()) {
-        absl::MutexLock lock(&declare_mu_);
-        id = engine().FindSli(r.service, r.probe);
-        if (!id.ok()) id = store_->AddSli({r.service, r.probe});
+    const auto key = std::make_pair(r.service, r.probe);
+    if (!have_last || key != last_key) {
+      auto it = ids.find(key);
+      if (it == ids.end()) {
+        absl::StatusOr<SliId> id = engine().FindSli(r.service, r.probe);
+        if (!id.ok()) {
+          absl::MutexLock lock(&declare_mu_);
+          id = engine().FindSli(r.service, r.probe);
+          if (!id.ok()) {
+            id = store_->AddSli({std::string(r.service), std::string(r.probe)});
+          }
+        }
+        if (!id.ok()) return reject(id.status());
+        it = ids.emplace(key, *id).first;
       }
-      if (!id.ok()) return reject(id.status());
-      it = ids.emplace(std::move(key), *id).first;
+      last_key = key;
+      last_id = it->second;
+      have_last = true;
     }
-    results.push_back({it->second, r.unix_ms, r.ok, r.latency_ms});
+    results.push_back({last_id, r.unix_ms, r.ok, r.latency_ms});
+  }
+  // At most options_.max_concurrent_ingest batches are applied at once (the
+  // store serializes them anyway): the others wait without using a core,
+  // which keeps queries responsive under ingest load.
+  {
+    absl::MutexLock lock(&ingest_gate_mu_);
+    ingest_gate_mu_.Await(absl::Condition(
+        +[](Backend* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(b->ingest_gate_mu_) {
+          return b->ingest_active_ < b->options_.max_concurrent_ingest;
+        },
+        this));
+    ++ingest_active_;
   }
   absl::StatusOr<storage::IngestAck> ack = store_->Ingest(batch_id, results);
+  {
+    absl::MutexLock lock(&ingest_gate_mu_);
+    --ingest_active_;
+  }
   if (!ack.ok()) return reject(ack.status());
   absl::MutexLock lock(&counters_mu_);
   if (!ack->duplicate) {
@@ -347,11 +500,17 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
                                e.at, e.evidence, e.budget_remaining);
           v.from = e.from;
           published.push_back(std::move(v));
+          if (remediator_ != nullptr) {
+            AlertEvent named = e;
+            named.objective = ConfiguredName(e.objective);
+            remediator_->OnAlert(named);
+          }
         }
       }
     }
     for (const AlertView& v : published) {
       for (const auto& [id, fn] : subscribers_) fn(v);
+      if (sinks_ != nullptr) sinks_->Publish(v);
     }
   }
   return first_error;

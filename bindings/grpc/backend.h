@@ -54,9 +54,13 @@
 #include "sla/clock.h"
 #include "sla/config.h"
 #include "sla/engine.h"
+#include "sla/remediation.h"
 #include "sla/storage/store.h"
 
 namespace sla::server {
+
+class AuditLog;
+class SinkDispatcher;
 
 struct BackendOptions {
   std::string data_dir;  // required; created when missing
@@ -67,6 +71,9 @@ struct BackendOptions {
   storage::SyncPolicy sync = storage::SyncPolicy::kInterval;
   // Largest batch Ingest accepts (records); larger is ResourceExhausted.
   size_t max_batch_records = 100000;
+  // Batches applied to the store at once; more wait their turn (the store
+  // applies one at a time, and waiting threads leave the cores to queries).
+  int max_concurrent_ingest = 1;
   // How often the alert loop evaluates the alerting objectives; zero: no
   // loop (EvaluateAlerts is called by the owner, as tests do).
   absl::Duration alert_interval = absl::Seconds(30);
@@ -74,10 +81,11 @@ struct BackendOptions {
   Clock* clock = Clock::Real();
 };
 
-// A probe result as a client names it.
+// A probe result as a client names it. The names are views into the
+// caller's request, valid for the Ingest call.
 struct NamedProbe {
-  std::string service;
-  std::string probe;
+  absl::string_view service;
+  absl::string_view probe;
   int64_t unix_ms = 0;
   bool ok = false;
   double latency_ms = 0;
@@ -165,6 +173,16 @@ class Backend {
                 const Principal& caller, std::vector<AlertView>* current);
   void Unsubscribe(int subscription);
 
+  // The remediation audit (every decision and run, durable in
+  // <data_dir>/remediation.jsonl), oldest first, of the caller's tenants.
+  std::vector<AuditRecord> AuditRecords(const Principal& caller) const;
+  // Sink deliveries since the configuration was applied.
+  struct SinkStats {
+    int64_t delivered = 0, failed = 0, dropped = 0;
+    std::vector<std::string> recent_errors;
+  };
+  SinkStats sink_stats() const;
+
   // The report of `month` ("2024-01") for the caller's tenants, in `format`
   // (json, csv, markdown, html); content type in *content_type.
   absl::StatusOr<std::string> Report(const Principal& caller,
@@ -188,6 +206,10 @@ class Backend {
       const ObjectiveSpec& spec, const ObjectiveRules& rules)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
+  // Sinks and recovery actions of `state`'s configuration, replacing the
+  // previous ones (which finish their work first).
+  absl::Status ConfigureActions(const ConfigState& state)
+      ABSL_LOCKS_EXCLUDED(alert_mu_);
   AlertView ViewOf(const ConfigState& config, const std::string& service,
                    const std::string& objective, const std::string& severity,
                    AlertState state, absl::Time since,
@@ -209,7 +231,13 @@ class Backend {
       ABSL_GUARDED_BY(alert_mu_);
   absl::flat_hash_map<int, std::function<void(const AlertView&)>> subscribers_
       ABSL_GUARDED_BY(alert_mu_);
+  std::unique_ptr<AuditLog> audit_;  // set by Open
+  std::unique_ptr<SinkDispatcher> sinks_ ABSL_GUARDED_BY(alert_mu_);
+  std::unique_ptr<Remediator> remediator_ ABSL_GUARDED_BY(alert_mu_);
   int next_subscription_ ABSL_GUARDED_BY(alert_mu_) = 1;
+
+  absl::Mutex ingest_gate_mu_;
+  int ingest_active_ ABSL_GUARDED_BY(ingest_gate_mu_) = 0;
 
   mutable absl::Mutex counters_mu_;
   IngestCounters counters_ ABSL_GUARDED_BY(counters_mu_);

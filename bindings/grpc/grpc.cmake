@@ -75,12 +75,30 @@ target_link_libraries(slakit_server_metrics_http
   PUBLIC absl::status absl::statusor absl::synchronization Threads::Threads
   PRIVATE PkgConfig::HTTPLIB absl::memory absl::strings absl::time)
 
+# Alert sinks (callback, command, webhook) and the command runner shared
+# with remediation; no gRPC or protobuf here.
+find_package(CURL REQUIRED)  # Debian libcurl4-openssl-dev
+
+add_library(slakit_server_sinks bindings/grpc/sinks.cc
+  bindings/grpc/command_runner.cc)
+target_include_directories(slakit_server_sinks PUBLIC ${PROJECT_SOURCE_DIR})
+# AlertView (bindings/grpc/backend.h) is the sinks' input: the targets of
+# the headers backend.h includes are public, not slakit_server itself (no
+# gRPC or protobuf here).
+target_link_libraries(slakit_server_sinks
+  PUBLIC sla_alerting sla_config sla_storage_store slakit_server_auth
+         slakit_server_metrics absl::status absl::statusor absl::strings
+         absl::synchronization absl::time Threads::Threads
+  PRIVATE sla_window sla_json_writer CURL::libcurl absl::flat_hash_set)
+
+
 add_library(slakit_server bindings/grpc/backend.cc bindings/grpc/service.cc
-  bindings/grpc/server.cc)
+  bindings/grpc/server.cc bindings/grpc/audit_log.cc)
 target_include_directories(slakit_server PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(slakit_server
   PUBLIC slakit_proto slakit_server_auth slakit_server_metrics
-         slakit_server_metrics_http sla sla_alerting sla_config sla_report
+         slakit_server_metrics_http slakit_server_sinks sla sla_alerting
+         sla_remediation sla_config sla_report
          sla_storage_store gRPC::grpc++
   PRIVATE gRPC::grpc++_reflection absl::str_format)
 
@@ -95,6 +113,9 @@ if(SLAKIT_BUILD_TESTS)
   target_compile_definitions(metrics_test PRIVATE
     SLAKIT_PROMTOOL="${SLAKIT_PROMTOOL}")
   slakit_gtest(server_test tests/grpc/server_test.cc slakit_server)
+  slakit_gtest(audit_log_test tests/grpc/audit_log_test.cc slakit_server)
+  slakit_gtest(sinks_test tests/grpc/sinks_test.cc slakit_server_sinks
+    PkgConfig::HTTPLIB)
 endif()
 
 # ---- benchmarks

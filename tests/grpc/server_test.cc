@@ -651,6 +651,72 @@ TEST_F(ServerTest, PerObjectivePolicyFromTheConfiguration) {
   EXPECT_EQ(list.alerts_size(), 0);
 }
 
+TEST_F(ServerTest, FiringAlertRunsRemediationAndReachesSinks) {
+  ServerOptions o = Options();
+  const std::string sink_file = dir_ + "/sink.json";
+  const std::string action_file = dir_ + "/action.json";
+  o.backend.config_text = absl::StrCat(R"(services:
+  - name: web
+    tenant: a
+    objectives:
+      - name: availability
+        target: 99
+        alerting: true
+        remediation: {command: [/bin/sh, -c, "cat > )",
+                                       action_file, R"("], on: page,
+                      cooldown: 10m, max_attempts: 2, per: 1h, timeout: 10s}
+alert_sinks:
+  - {command: [/bin/sh, -c, "cat >> )",
+                                       sink_file, R"("], timeout: 10s}
+)");
+  StartServer(o);
+  ASSERT_TRUE(Ingest(Minutes("o", "web", "home", 60, [](int i) {
+                return i % 2 == 1;
+              })).ok());
+  Backend* backend = server_->backend();
+  ASSERT_NE(backend, nullptr);
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow).ok());
+  // Page and ticket fire: both reach the sink; only the page runs the
+  // action (on: page). Runs and deliveries are asynchronous: wait, bounded.
+  Principal all;
+  all.all_tenants = true;
+  std::vector<AuditRecord> audit;
+  for (int i = 0; i < 200; ++i) {
+    audit = backend->AuditRecords(all);
+    if (audit.size() >= 2 && backend->sink_stats().delivered >= 2) break;
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].decision, "run");
+  EXPECT_EQ(audit[0].service, "web");
+  EXPECT_EQ(audit[0].objective, "availability");
+  EXPECT_EQ(audit[0].severity, "page");
+  EXPECT_EQ(audit[1].decision, "finished");
+  EXPECT_TRUE(audit[1].result.ok()) << audit[1].result;
+  EXPECT_EQ(backend->sink_stats().delivered, 2);
+  EXPECT_EQ(backend->sink_stats().failed, 0);
+  std::ifstream action(action_file);
+  const std::string action_json(std::istreambuf_iterator<char>(action), {});
+  EXPECT_THAT(action_json, HasSubstr("\"severity\":\"page\""));
+  EXPECT_THAT(action_json, HasSubstr("\"state\":\"firing\""));
+  std::ifstream sink(sink_file);
+  const std::string sink_json(std::istreambuf_iterator<char>(sink), {});
+  EXPECT_THAT(sink_json, HasSubstr("\"severity\":\"page\""));
+  EXPECT_THAT(sink_json, HasSubstr("\"severity\":\"ticket\""));
+
+  // The audit is durable: a restarted server reads it back.
+  ASSERT_TRUE(server_->Shutdown(absl::Seconds(5)).ok());
+  server_.reset();
+  StartServer(o);
+  audit = server_->backend()->AuditRecords(all);
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[1].decision, "finished");
+  // Another tenant's token sees none of it.
+  Principal other;
+  other.tenants = {"b"};
+  EXPECT_TRUE(server_->backend()->AuditRecords(other).empty());
+}
+
 // ---------------------------------------------------------------- report
 
 TEST_F(ServerTest, ReportInEveryFormat) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -12,10 +13,12 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sla/alerting.h"
 #include "sla/composite.h"
 #include "sla/contract.h"
 #include "sla/internal/json_writer.h"
 #include "sla/objective.h"
+#include "sla/remediation.h"
 #include "sla/report.h"
 
 namespace sla {
@@ -114,7 +117,57 @@ MonthlyReport SampleReport() {
   }
   for (const Counts& c : odd.daily) odd.month += c;
 
+  // A page on web-api, resolved; a ticket on the odd service, still firing
+  // at the month's end and already firing when the replay started.
+  AlertEpisode page;
+  page.objective = "availability";
+  page.severity = "page";
+  page.started = Jan(3, 10, 5);
+  page.resolved = Jan(3, 10, 35);
+  page.duration = absl::Minutes(30);
+  page.evidence.tier = {"page", absl::Hours(1), absl::Minutes(5), 14.4};
+  page.evidence.long_rate = 250.0 / 3;
+  page.evidence.short_rate = 1000;
+  page.budget_remaining = -0.25;
+  page.peak_long_rate = 333.5;
+  page.peak_short_rate = 1000;
+  web.alerts = {page};
+  AlertEpisode ticket = page;
+  ticket.objective = "<lat>";
+  ticket.severity = "ticket";
+  ticket.started = Jan(29, 0, 0);
+  ticket.resolved.reset();
+  ticket.started_before_replay = true;
+  ticket.duration = r.period.to - ticket.started;
+  ticket.evidence.tier = {"ticket", absl::Hours(24), absl::Hours(2), 3};
+  ticket.evidence.long_rate = 3.5;
+  ticket.evidence.short_rate = 4;
+  ticket.budget_remaining = 0.5;
+  ticket.peak_long_rate = 3.5;
+  ticket.peak_short_rate = 4.25;
+  odd.alerts = {ticket};
+
   r.services = {web, odd};
+
+  AuditRecord run;
+  run.seq = 7;
+  run.at = Jan(3, 10, 5);
+  run.service = "web-api";
+  run.objective = "availability";
+  run.severity = "page";
+  run.action = "fail<over>";
+  run.alert_to = AlertState::kFiring;
+  run.decision = "run";
+  run.reason = "alert entered firing";
+  AuditRecord done = run;
+  done.seq = 8;
+  done.at = Jan(3, 10, 6);
+  done.decision = "finished";
+  done.reason = "failed after 60s";
+  done.started = Jan(3, 10, 5);
+  done.finished = Jan(3, 10, 6);
+  done.result = absl::DeadlineExceededError("timed out & killed");
+  r.remediation = {run, done};
 
   ApplicationReport app;
   app.name = "shop";
@@ -526,6 +579,58 @@ TEST(ReportHtmlTest, CompositeDiagramHasOneBoxPerComponentOccurrence) {
   html = RenderReportHtml(r);
   EXPECT_TRUE(Svgs(Section(html, "app-0"), "chart diagram").empty());
   EXPECT_THAT(Section(html, "app-0"), HasSubstr("could not be read back"));
+}
+
+TEST(ReportHtmlTest, AlertsAndRemediationRunsSections) {
+  const std::string html = RenderReportHtml(SampleReport());
+  const std::string alerts = Section(html, "alerts");
+  ASSERT_FALSE(alerts.empty());
+  EXPECT_THAT(alerts, HasSubstr("<h2>Alerts</h2>"));
+  EXPECT_EQ(Count(alerts, "<tr>"), 3);  // header and two episodes
+  EXPECT_THAT(
+      alerts,
+      HasSubstr("<tr><td>web-api</td><td>availability</td><td><span "
+                "class=\"badge breached\">page</span></td><td>2024-01-03 "
+                "10:05</td><td>2024-01-03 10:35</td><td class=\"n\">30</td>"
+                "<td>1h 83.33 and 5m 1000 &gt; 14.4</td><td class=\"n "
+                "neg\">-25.0%</td><td class=\"n\">333.5 / 1000</td></tr>"));
+  EXPECT_THAT(
+      alerts,
+      HasSubstr(absl::StrCat(
+          "<tr><td>", kOddNameEscaped,
+          "</td><td>&lt;lat&gt;</td><td><span class=\"badge "
+          "warn\">ticket</span></td><td>2024-01-29 00:00 (or earlier)</td>"
+          "<td>still firing</td><td class=\"n\">4320</td><td>1d 3.5 and 2h 4 "
+          "&gt; 3</td><td class=\"n\">50.0%</td><td class=\"n\">3.5 / "
+          "4.25</td></tr>")));
+  const std::string runs = Section(html, "remediation");
+  ASSERT_FALSE(runs.empty());
+  EXPECT_THAT(runs, HasSubstr("<h2>Remediation runs</h2>"));
+  EXPECT_THAT(runs,
+              HasSubstr("<tr><td>2024-01-03 10:05</td><td>web-api / "
+                        "availability / page (firing)</td><td>fail&lt;over&gt;"
+                        "</td><td>run</td><td>alert entered firing</td><td>-"
+                        "</td><td>-</td><td>-</td></tr>"));
+  EXPECT_THAT(runs, HasSubstr("<td>finished</td><td>failed after 60s</td><td "
+                              "class=\"neg\">DEADLINE_EXCEEDED: timed out "
+                              "&amp; killed</td><td>2024-01-03 10:05</td><td>"
+                              "2024-01-03 10:06</td></tr>"));
+  // Summary card: 1 page / 1 ticket.
+  EXPECT_THAT(html, HasSubstr("<div class=\"kpi bad\"><b>1 / 1</b><span>"
+                              "alerts (page / ticket)</span></div>"));
+  // Both come after the incident timeline, before the services.
+  EXPECT_LT(html.find("id=\"timeline\""), html.find("id=\"alerts\""));
+  EXPECT_LT(html.find("id=\"remediation\""), html.find("id=\"service-0\""));
+
+  // Without any: the sections say so.
+  MonthlyReport quiet = SampleReport();
+  for (ServiceReport& s : quiet.services) s.alerts.clear();
+  quiet.remediation.clear();
+  const std::string q = RenderReportHtml(quiet);
+  EXPECT_THAT(Section(q, "alerts"), HasSubstr("<p>None.</p>"));
+  EXPECT_THAT(Section(q, "alerts"), Not(HasSubstr("<table")));
+  EXPECT_THAT(Section(q, "remediation"), HasSubstr("<p>None.</p>"));
+  EXPECT_THAT(q, HasSubstr("<div class=\"kpi\"><b>0 / 0</b>"));
 }
 
 TEST(ReportHtmlTest, Deterministic) {
