@@ -1,5 +1,7 @@
 #include "bindings/cli/report_command.h"
 
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 
@@ -8,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "bindings/cli/data_loader.h"
 #include "bindings/cli/files.h"
+#include "bindings/grpc/audit_log.h"
 #include "sla/catalog.h"
 #include "sla/config.h"
 #include "sla/report.h"
@@ -56,8 +59,20 @@ absl::StatusOr<std::string> RunReport(const ReportOptions& options) {
     if (!loaded.ok()) return loaded.status();
     engine = *std::move(loaded);
   }
+  // A store written by `slakit serve` keeps the remediation audit beside
+  // the data: the report lists the month's runs.
+  sla::ReportOptions report_options;
+  if (!options.data_dir.empty() && options.data.empty()) {
+    const std::string audit_path = options.data_dir + "/remediation.jsonl";
+    if (::access(audit_path.c_str(), F_OK) == 0) {
+      absl::StatusOr<std::unique_ptr<server::AuditLog>> audit =
+          server::AuditLog::Open(audit_path);
+      if (!audit.ok()) return audit.status();
+      report_options.audit_records = (*audit)->Records();
+    }
+  }
   absl::StatusOr<MonthlyReport> report =
-      BuildMonthlyReport(*engine, *config, *month);
+      BuildMonthlyReport(*engine, *config, *month, report_options);
   if (!report.ok()) return report.status();
   std::string text;
   if (options.format == "json") {

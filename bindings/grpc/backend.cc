@@ -583,7 +583,10 @@ absl::StatusOr<std::string> Backend::Report(const Principal& caller,
   engine_options.clock = options_.clock;
   Engine copy(engine_options);
   if (absl::Status s = copy.RestoreState(encoded); !s.ok()) return s;
-  absl::StatusOr<MonthlyReport> report = BuildMonthlyReport(copy, mine, *m);
+  ReportOptions report_options;
+  report_options.audit_records = AuditRecords(caller);
+  absl::StatusOr<MonthlyReport> report =
+      BuildMonthlyReport(copy, mine, *m, report_options);
   if (!report.ok()) return report.status();
   if (f == "csv") {
     *content_type = "text/csv";

@@ -92,12 +92,21 @@ target_link_libraries(slakit_server_sinks
   PRIVATE sla_window sla_json_writer CURL::libcurl absl::flat_hash_set)
 
 
+# The remediation audit file of the data directory (read by `slakit report
+# --data-dir` too); no gRPC here.
+add_library(slakit_audit_log bindings/grpc/audit_log.cc)
+target_include_directories(slakit_audit_log PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(slakit_audit_log PUBLIC sla_remediation absl::status
+  absl::statusor absl::synchronization PRIVATE sla_window absl::strings
+  absl::flat_hash_map)
+
 add_library(slakit_server bindings/grpc/backend.cc bindings/grpc/service.cc
-  bindings/grpc/server.cc bindings/grpc/audit_log.cc)
+  bindings/grpc/server.cc)
 target_include_directories(slakit_server PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(slakit_server
   PUBLIC slakit_proto slakit_server_auth slakit_server_metrics
-         slakit_server_metrics_http slakit_server_sinks sla sla_alerting
+         slakit_server_metrics_http slakit_server_sinks slakit_audit_log sla
+         sla_alerting
          sla_remediation sla_config sla_report
          sla_storage_store gRPC::grpc++
   PRIVATE gRPC::grpc++_reflection absl::str_format)

@@ -5,6 +5,7 @@ the same answers as with --data.
 Usage: import_test.py --slakit PATH
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,27 @@ def main():
         c = run("report", "--data-dir", store, "--month", "2024-01")
         check("report with kept config", c.returncode == 0 and c.stdout.replace(store + "/slakit.yaml", "") ==
               a.stdout.replace(cfg, ""), (c.stderr, c.stdout[:300]))
+
+        # The remediation audit `slakit serve` keeps in the store: the
+        # report lists the month's runs (and only those).
+        with open(os.path.join(store, "remediation.jsonl"), "w") as f:
+            for seq, at_text in ((1, "2024-01-02T00:10:00Z"), (2, "2024-02-01T00:00:00Z")):
+                f.write('{"seq":%d,"at":"%s","service":"svc-000","objective":"availability",'
+                        '"severity":"page","action":"/bin/restart","alert_state":"firing",'
+                        '"decision":"dry-run","reason":"alert entered firing","started":null,'
+                        '"finished":null,"result_code":"OK","result_message":""}\n' % (seq, at_text))
+        r = run("report", "--data-dir", store, "--month", "2024-01", "--format", "json")
+        doc = json.loads(r.stdout) if r.returncode == 0 else {}
+        runs = doc.get("remediation", [])
+        check("report lists the month's remediation runs",
+              [x.get("seq") for x in runs] == [1] and runs[0].get("decision") == "dry-run",
+              (r.stderr, runs))
+        with open(os.path.join(store, "remediation.jsonl"), "a") as f:
+            f.write("not json\n{}\n")
+        r = run("report", "--data-dir", store, "--month", "2024-01")
+        check("damaged audit file is an error naming its line",
+              r.returncode != 0 and "remediation.jsonl:3" in r.stderr, r.stderr)
+        os.remove(os.path.join(store, "remediation.jsonl"))
 
         # A malformed file imports nothing.
         bad = os.path.join(tmp, "bad.csv")

@@ -711,6 +711,13 @@ alert_sinks:
   audit = server_->backend()->AuditRecords(all);
   ASSERT_EQ(audit.size(), 2u);
   EXPECT_EQ(audit[1].decision, "finished");
+  // The month's report lists the runs and the alert episodes.
+  v1::GetReportRequest rr;
+  rr.set_month("2024-03");
+  v1::GetReportResponse rep;
+  ASSERT_TRUE(stub_->GetReport(Ctx().get(), rr, &rep).ok());
+  EXPECT_THAT(rep.content(), HasSubstr("\"decision\":\"finished\""));
+  EXPECT_THAT(rep.content(), HasSubstr("\"alerts\":[{"));
   // Another tenant's token sees none of it.
   Principal other;
   other.tenants = {"b"};
