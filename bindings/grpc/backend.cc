@@ -1,5 +1,9 @@
 #include "bindings/grpc/backend.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -7,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
 #include "bindings/grpc/audit_log.h"
 #include "bindings/grpc/command_runner.h"
 #include "bindings/grpc/sinks.h"
@@ -71,6 +76,9 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
   if (options.alert_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("serve: alert_interval must be >= 0");
   }
+  if (options.ingest_nice < 0 || options.ingest_nice > 19) {
+    return absl::InvalidArgumentError("serve: ingest_nice must be 0 to 19");
+  }
   if (absl::Status s = ValidateAlertPolicy(options.alert_policy); !s.ok()) {
     return s;
   }
@@ -109,8 +117,9 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
       return kept.status();
     }
   }
+  Backend* raw = backend.get();
+  backend->ingest_thread_ = std::thread([raw] { raw->IngestLoop(); });
   if (o.alert_interval > absl::ZeroDuration()) {
-    Backend* raw = backend.get();
     backend->loop_ = std::thread([raw] { raw->AlertLoop(); });
   }
   return backend;
@@ -126,6 +135,11 @@ absl::Status Backend::Shutdown() {
     stopping_ = true;
   }
   if (loop_.joinable()) loop_.join();
+  {
+    absl::MutexLock lock(&ingest_mu_);
+    ingest_stop_ = true;  // the thread finishes the queued batches first
+  }
+  if (ingest_thread_.joinable()) ingest_thread_.join();
   // Runs in flight finish and are audited; queued alerts are delivered
   // (within SinkDispatcher's own deadline).
   std::unique_ptr<Remediator> remediator;
@@ -314,6 +328,54 @@ absl::StatusOr<storage::IngestAck> Backend::Ingest(
                      " records exceeds the limit max_batch_records = ",
                      options_.max_batch_records)));
   }
+  // The work is done by the ingest thread (see IngestLoop); this one waits
+  // without using a core.
+  absl::StatusOr<storage::IngestAck> result;
+  absl::Notification done;
+  {
+    absl::MutexLock lock(&ingest_mu_);
+    if (ingest_stop_) {
+      return reject(absl::UnavailableError("shutting down"));
+    }
+    ingest_jobs_.push_back([&] {
+      result = IngestNow(caller, batch_id, batch);
+      done.Notify();
+    });
+  }
+  done.WaitForNotification();
+  if (!result.ok()) return reject(result.status());
+  return result;
+}
+
+void Backend::IngestLoop() {
+  // Ingest is throughput work and queries are latency work: on a busy
+  // machine this thread yields to the query threads (a higher nice value
+  // for this thread only; Linux keeps nice per thread). Best effort: an
+  // error leaves the default priority.
+  if (options_.ingest_nice > 0) {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)),
+                  options_.ingest_nice);
+  }
+  absl::MutexLock lock(&ingest_mu_);
+  while (true) {
+    ingest_mu_.Await(absl::Condition(
+        +[](Backend* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(b->ingest_mu_) {
+          return !b->ingest_jobs_.empty() || b->ingest_stop_;
+        },
+        this));
+    if (ingest_jobs_.empty()) return;  // stopping, and nothing left
+    std::function<void()> job = std::move(ingest_jobs_.front());
+    ingest_jobs_.pop_front();
+    ingest_mu_.Unlock();
+    job();
+    ingest_mu_.Lock();
+  }
+}
+
+absl::StatusOr<storage::IngestAck> Backend::IngestNow(
+    const Principal& caller, absl::string_view batch_id,
+    absl::Span<const NamedProbe> batch) {
+  const auto reject = [](absl::Status s) { return s; };  // counted by Ingest
   std::shared_ptr<const ConfigState> state = config();
   // Names and values first, so that a bad batch declares nothing. Batches
   // usually hold runs of one service: the last answer is reused.
@@ -369,24 +431,8 @@ absl::StatusOr<storage::IngestAck> Backend::Ingest(
     }
     results.push_back({last_id, r.unix_ms, r.ok, r.latency_ms});
   }
-  // At most options_.max_concurrent_ingest batches are applied at once (the
-  // store serializes them anyway): the others wait without using a core,
-  // which keeps queries responsive under ingest load.
-  {
-    absl::MutexLock lock(&ingest_gate_mu_);
-    ingest_gate_mu_.Await(absl::Condition(
-        +[](Backend* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(b->ingest_gate_mu_) {
-          return b->ingest_active_ < b->options_.max_concurrent_ingest;
-        },
-        this));
-    ++ingest_active_;
-  }
   absl::StatusOr<storage::IngestAck> ack = store_->Ingest(batch_id, results);
-  {
-    absl::MutexLock lock(&ingest_gate_mu_);
-    --ingest_active_;
-  }
-  if (!ack.ok()) return reject(ack.status());
+  if (!ack.ok()) return ack.status();
   absl::MutexLock lock(&counters_mu_);
   if (!ack->duplicate) {
     ++counters_.batches;

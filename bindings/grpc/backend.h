@@ -34,6 +34,7 @@
 #define BINDINGS_GRPC_BACKEND_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -71,9 +72,11 @@ struct BackendOptions {
   storage::SyncPolicy sync = storage::SyncPolicy::kInterval;
   // Largest batch Ingest accepts (records); larger is ResourceExhausted.
   size_t max_batch_records = 100000;
-  // Batches applied to the store at once; more wait their turn (the store
-  // applies one at a time, and waiting threads leave the cores to queries).
-  int max_concurrent_ingest = 1;
+  // Batches are resolved and applied by one ingest thread (the store
+  // applies one at a time anyway), in arrival order, while the calling
+  // threads wait without using a core. Its nice value (0 to 19): ingest is
+  // throughput work, so on a busy machine it yields to query threads.
+  int ingest_nice = 10;
   // How often the alert loop evaluates the alerting objectives; zero: no
   // loop (EvaluateAlerts is called by the owner, as tests do).
   absl::Duration alert_interval = absl::Seconds(30);
@@ -206,6 +209,11 @@ class Backend {
       const ObjectiveSpec& spec, const ObjectiveRules& rules)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
+  void IngestLoop();
+  // Ingest's work, on the ingest thread.
+  absl::StatusOr<storage::IngestAck> IngestNow(
+      const Principal& caller, absl::string_view batch_id,
+      absl::Span<const NamedProbe> batch);
   // Sinks and recovery actions of `state`'s configuration, replacing the
   // previous ones (which finish their work first).
   absl::Status ConfigureActions(const ConfigState& state)
@@ -236,8 +244,10 @@ class Backend {
   std::unique_ptr<Remediator> remediator_ ABSL_GUARDED_BY(alert_mu_);
   int next_subscription_ ABSL_GUARDED_BY(alert_mu_) = 1;
 
-  absl::Mutex ingest_gate_mu_;
-  int ingest_active_ ABSL_GUARDED_BY(ingest_gate_mu_) = 0;
+  absl::Mutex ingest_mu_;
+  std::deque<std::function<void()>> ingest_jobs_ ABSL_GUARDED_BY(ingest_mu_);
+  bool ingest_stop_ ABSL_GUARDED_BY(ingest_mu_) = false;
+  std::thread ingest_thread_;
 
   mutable absl::Mutex counters_mu_;
   IngestCounters counters_ ABSL_GUARDED_BY(counters_mu_);
