@@ -554,15 +554,6 @@ void WriteObjectives(JsonWriter& w, const std::vector<ObjectiveReport>& objs,
   w.EndArray();
 }
 
-// A time, or null when infinite (AuditRecordToJson's convention).
-void WriteTime(JsonWriter& w, absl::Time t) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
-    w.Null();
-  } else {
-    w.String(TimeToString(t));
-  }
-}
-
 void WriteAlerts(JsonWriter& w, const std::vector<AlertEpisode>& alerts) {
   w.BeginArray();
   for (const AlertEpisode& a : alerts) {
@@ -605,38 +596,6 @@ void WriteAlerts(JsonWriter& w, const std::vector<AlertEpisode>& alerts) {
     w.EndObject();
   }
   w.EndArray();
-}
-
-// The keys of AuditRecordToJson, in its order.
-void WriteAuditRecord(JsonWriter& w, const AuditRecord& r) {
-  w.BeginObject();
-  w.Key("seq");
-  w.Int(r.seq);
-  w.Key("at");
-  WriteTime(w, r.at);
-  w.Key("service");
-  w.String(r.service);
-  w.Key("objective");
-  w.String(r.objective);
-  w.Key("severity");
-  w.String(r.severity);
-  w.Key("action");
-  w.String(r.action);
-  w.Key("alert_state");
-  w.String(AlertStateName(r.alert_to));
-  w.Key("decision");
-  w.String(r.decision);
-  w.Key("reason");
-  w.String(r.reason);
-  w.Key("started");
-  WriteTime(w, r.started);
-  w.Key("finished");
-  WriteTime(w, r.finished);
-  w.Key("result_code");
-  w.String(absl::StatusCodeToString(r.result.code()));
-  w.Key("result_message");
-  w.String(r.result.message());
-  w.EndObject();
 }
 
 void WriteOwner(JsonWriter& w, const OwnerAttribution& o) {
@@ -885,7 +844,7 @@ std::string RenderReportJson(const MonthlyReport& report) {
   w.EndArray();
   w.Key("remediation");
   w.BeginArray();
-  for (const AuditRecord& r : report.remediation) WriteAuditRecord(w, r);
+  for (const AuditRecord& r : report.remediation) w.Raw(AuditRecordToJson(r));
   w.EndArray();
   w.EndObject();
   return w.str() + "\n";

@@ -109,5 +109,10 @@ void JsonWriter::Null() {
   out_ += "null";
 }
 
+void JsonWriter::Raw(absl::string_view json) {
+  Separate();
+  out_.append(json.data(), json.size());
+}
+
 }  // namespace internal
 }  // namespace sla

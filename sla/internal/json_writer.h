@@ -36,6 +36,9 @@ class JsonWriter {
   void Int(int64_t value);
   void Bool(bool value);
   void Null();
+  // A complete JSON value written elsewhere (e.g. by another JsonWriter),
+  // inserted as is.
+  void Raw(absl::string_view json);
 
   const std::string& str() const { return out_; }
 
