@@ -458,6 +458,14 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
       out->alerting = true;
       rules->custom_policy = true;
       AlertPolicyOf(a, absl::StrCat(path, ".alerting"), &rules->alert_policy);
+      if (const YAML::Node w = a["exhaustion_warning"]) {
+        const std::string wpath =
+            absl::StrCat(path, ".alerting.exhaustion_warning");
+        if (Duration(w, wpath, &rules->exhaustion_warning) &&
+            rules->exhaustion_warning <= absl::ZeroDuration()) {
+          Problem(w, wpath, "must be positive");
+        }
+      }
     } else {
       Bool(a, absl::StrCat(path, ".alerting"), &out->alerting);
     }
@@ -511,7 +519,8 @@ bool Parser::Argv(const YAML::Node& node, absl::string_view path,
 void Parser::AlertPolicyOf(const YAML::Node& node, absl::string_view path,
                            AlertPolicy* out) {
   if (!Map(node, path,
-           {"tiers", "min_short_window_events", "for", "resolve_after"})) {
+           {"tiers", "min_short_window_events", "for", "resolve_after",
+            "exhaustion_warning"})) {
     return;
   }
   if (const YAML::Node t = node["tiers"]) {

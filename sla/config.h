@@ -23,6 +23,7 @@
 //             min_short_window_events: 10
 //             for: 2m
 //             resolve_after: 5m
+//             exhaustion_warning: 72h    # early warning (forecast)
 //             tiers: [{severity: page, long: 1h, short: 5m, factor: 14.4}]
 //           remediation: {command: [/usr/local/bin/failover, sql],
 //                         on: page, cooldown: 10m, max_attempts: 3,
@@ -88,6 +89,10 @@ struct ObjectiveRules {
   // alert_policy is default-constructed and the server's applies.
   bool custom_policy = false;
   AlertPolicy alert_policy;  // empty tiers: the defaults for the window
+  // > 0: an early-warning alert (severity "forecast") while
+  // sla::ForecastExhaustion says the budget, not spent yet, runs out within
+  // this at the current trend. `alerting: {exhaustion_warning: 72h}`.
+  absl::Duration exhaustion_warning = absl::ZeroDuration();
   std::optional<RemediationConfig> remediation;
 };
 

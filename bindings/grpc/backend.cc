@@ -15,6 +15,7 @@
 #include "bindings/grpc/audit_log.h"
 #include "bindings/grpc/command_runner.h"
 #include "bindings/grpc/sinks.h"
+#include "sla/forecast.h"
 #include "sla/report.h"
 #include "sla/window.h"
 
@@ -552,6 +553,12 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
             remediator_->OnAlert(named);
           }
         }
+        if (service.rules[k].exhaustion_warning > absl::ZeroDuration()) {
+          absl::Status s = EvaluateForecastAlert(
+              *state, spec, *id, at, service.rules[k].exhaustion_warning,
+              &published);
+          if (!s.ok() && first_error.ok()) first_error = s;
+        }
       }
     }
     for (const AlertView& v : published) {
@@ -562,9 +569,52 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
   return first_error;
 }
 
+absl::Status Backend::EvaluateForecastAlert(const ConfigState& state,
+                                            const ObjectiveSpec& spec,
+                                            ObjectiveId id, absl::Time at,
+                                            absl::Duration warning,
+                                            std::vector<AlertView>* published) {
+  absl::StatusOr<ExhaustionForecast> f = ForecastExhaustion(engine(), id, at);
+  if (!f.ok()) return f.status();
+  const bool warn = f->budget_remaining > 0 && f->exhaustion.has_value() &&
+                    *f->exhaustion - at <= warning;
+  const std::string key = absl::StrCat(spec.service, "/", spec.name);
+  absl::MutexLock lock(&forecast_mu_);
+  auto it = forecast_alerts_.find(key);
+  if (warn && it == forecast_alerts_.end()) {
+    TierEvaluation evidence;
+    evidence.tier.severity = "forecast";
+    evidence.tier.long_window = f->trend_window;
+    evidence.long_rate = f->burn_rate;
+    evidence.long_counts = f->trend_counts;
+    evidence.condition = true;
+    AlertView v =
+        ViewOf(state, spec.service, spec.name, "forecast", AlertState::kFiring,
+               at, evidence, f->budget_remaining);
+    forecast_alerts_.emplace(key, v);
+    published->push_back(std::move(v));
+  } else if (!warn && it != forecast_alerts_.end()) {
+    AlertView v = std::move(it->second);
+    forecast_alerts_.erase(it);
+    v.from = AlertState::kFiring;
+    v.state = AlertState::kResolved;
+    v.since = at;
+    v.evidence.long_rate = f->burn_rate;
+    v.budget_remaining = f->budget_remaining;
+    published->push_back(std::move(v));
+  }
+  return absl::OkStatus();
+}
+
 std::vector<AlertView> Backend::ActiveAlerts(const Principal& caller) const {
   std::shared_ptr<const ConfigState> state = config();
   std::vector<AlertView> out;
+  {
+    absl::MutexLock lock(&forecast_mu_);
+    for (const auto& [key, v] : forecast_alerts_) {
+      if (caller.InTenant(v.tenant)) out.push_back(v);
+    }
+  }
   for (const ActiveAlert& a : tracker_.Active()) {
     AlertView v = ViewOf(*state, a.service, a.objective, a.severity, a.state,
                          a.since, a.evidence, /*budget_remaining=*/1);

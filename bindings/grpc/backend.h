@@ -19,6 +19,13 @@
 // tenant; a service of another tenant is reported exactly like a service
 // that does not exist (NotFound), so names of other tenants never leak.
 //
+// Early warning: an alerting objective with `exhaustion_warning: X` also
+// has an alert of severity "forecast", firing while sla::ForecastExhaustion
+// (the burn rate of the last 6 h held constant) says its budget, not spent
+// yet, runs out within X; it resolves as soon as that is no longer so (the
+// forecast is smooth enough not to need hysteresis: it reads 6 hours). It
+// reaches watchers and sinks like the others but runs no remediation.
+//
 // Objectives are evaluated from the configuration as it is now
 // (Engine::EvaluateSpec), so a changed target applies at once. Alerting
 // objectives (`alerting: true`) are also declared in the store under a name
@@ -209,6 +216,13 @@ class Backend {
       const ObjectiveSpec& spec, const ObjectiveRules& rules)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
+  // The early-warning alert of one objective at `at`: its transition, if
+  // any, is appended to *published.
+  absl::Status EvaluateForecastAlert(const ConfigState& state,
+                                     const ObjectiveSpec& spec, ObjectiveId id,
+                                     absl::Time at, absl::Duration warning,
+                                     std::vector<AlertView>* published)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void IngestLoop();
   // Ingest's work, on the ingest thread.
   absl::StatusOr<storage::IngestAck> IngestNow(
@@ -239,6 +253,11 @@ class Backend {
       ABSL_GUARDED_BY(alert_mu_);
   absl::flat_hash_map<int, std::function<void(const AlertView&)>> subscribers_
       ABSL_GUARDED_BY(alert_mu_);
+  // Early-warning alerts (ObjectiveRules::exhaustion_warning) now firing,
+  // by "service/objective"; written by EvaluateAlerts under alert_mu_.
+  mutable absl::Mutex forecast_mu_ ABSL_ACQUIRED_AFTER(alert_mu_);
+  absl::flat_hash_map<std::string, AlertView> forecast_alerts_
+      ABSL_GUARDED_BY(forecast_mu_);
   std::unique_ptr<AuditLog> audit_;  // set by Open
   std::unique_ptr<SinkDispatcher> sinks_ ABSL_GUARDED_BY(alert_mu_);
   std::unique_ptr<Remediator> remediator_ ABSL_GUARDED_BY(alert_mu_);

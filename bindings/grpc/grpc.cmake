@@ -107,7 +107,7 @@ target_link_libraries(slakit_server
   PUBLIC slakit_proto slakit_server_auth slakit_server_metrics
          slakit_server_metrics_http slakit_server_sinks slakit_audit_log sla
          sla_alerting
-         sla_remediation sla_config sla_report
+         sla_remediation sla_forecast sla_config sla_report
          sla_storage_store gRPC::grpc++
   PRIVATE gRPC::grpc++_reflection absl::str_format)
 

@@ -724,6 +724,50 @@ alert_sinks:
   EXPECT_TRUE(server_->backend()->AuditRecords(other).empty());
 }
 
+TEST_F(ServerTest, EarlyWarningWhenTheBudgetRunsOutWithinTheHorizon) {
+  ServerOptions o = Options();
+  o.backend.config_text = R"(services:
+  - name: web
+    objectives:
+      - name: availability
+        target: 99
+        alerting: {exhaustion_warning: 72h, tiers: [{severity: page, long: 1h, short: 5m, factor: 1000}]}
+)";
+  o.backend.max_batch_records = 5000;
+  StartServer(o);
+  // Three days, one result a minute; in the last 6 hours every 10th minute
+  // fails: 36 bad of 4,320 against 1 % (43.2 allowed): 1/6 of the budget
+  // left; 6h burn (36/360)/0.01 = 10: 1/6 x 30 d / 10 = 12 h to go.
+  ASSERT_TRUE(Ingest(Minutes("f", "web", "home", 3 * 24 * 60, [](int i) {
+                const int before = 3 * 24 * 60 - i;  // minutes before kNow
+                return before <= 360 && before % 10 == 0;
+              })).ok());
+  Backend* backend = server_->backend();
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow).ok());
+  v1::ListAlertsResponse list;
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  ASSERT_EQ(list.alerts_size(), 1);  // the forecast only: no tier burns
+  EXPECT_EQ(list.alerts(0).severity(), "forecast");
+  EXPECT_EQ(list.alerts(0).state(), v1::ALERT_STATE_FIRING);
+  EXPECT_DOUBLE_EQ(list.alerts(0).long_rate(), 10);
+  EXPECT_EQ(list.alerts(0).long_window().seconds(), 6 * 3600);
+  EXPECT_NEAR(list.alerts(0).budget_remaining(), 1.0 / 6, 1e-12);
+
+  // Seven good hours later the 6h trend burns nothing: resolved.
+  clock_.Advance(absl::Hours(7));
+  v1::IngestRequest good;
+  good.set_batch_id("g");
+  for (int i = 0; i < 7 * 60; ++i) {
+    *good.add_records() = Record("web", "home", kNow + absl::Minutes(i), true);
+  }
+  ASSERT_TRUE(Ingest(good).ok());
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow + absl::Hours(7)).ok());
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  EXPECT_EQ(list.alerts_size(), 0);
+}
+
 // ---------------------------------------------------------------- report
 
 TEST_F(ServerTest, ReportInEveryFormat) {

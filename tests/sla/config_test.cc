@@ -128,6 +128,7 @@ services:
           min_short_window_events: 10
           for: 2m
           resolve_after: 10m
+          exhaustion_warning: 3d
           tiers: [{severity: page, long: 1h, short: 5m, factor: 10}]
         remediation: {command: [/bin/restart, web], on: any, cooldown: 0s,
                       max_attempts: 2, per: 30m, timeout: 20s, dry_run: yes}
@@ -155,6 +156,8 @@ alert_sinks:
   EXPECT_EQ(p.min_short_window_events, 10);
   EXPECT_EQ(p.for_duration, absl::Minutes(2));
   EXPECT_EQ(p.resolve_after, absl::Minutes(10));
+  EXPECT_EQ(web.rules[1].exhaustion_warning, absl::Hours(72));
+  EXPECT_EQ(web.rules[0].exhaustion_warning, absl::ZeroDuration());
   ASSERT_TRUE(web.rules[1].remediation.has_value());
   const RemediationConfig& r = *web.rules[1].remediation;
   EXPECT_EQ(r.command, (std::vector<std::string>{"/bin/restart", "web"}));
