@@ -86,7 +86,8 @@ target_include_directories(slakit_server_sinks PUBLIC ${PROJECT_SOURCE_DIR})
 # the headers backend.h includes are public, not slakit_server itself (no
 # gRPC or protobuf here).
 target_link_libraries(slakit_server_sinks
-  PUBLIC sla_alerting sla_config sla_storage_store slakit_server_auth
+  PUBLIC sla_alerting sla_remediation sla_config sla_storage_store
+         slakit_server_auth
          slakit_server_metrics absl::status absl::statusor absl::strings
          absl::synchronization absl::time Threads::Threads
   PRIVATE sla_window sla_json_writer CURL::libcurl absl::flat_hash_set)
