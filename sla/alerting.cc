@@ -506,6 +506,36 @@ std::vector<ActiveAlert> AlertTracker::Active() const {
   return out;
 }
 
+std::vector<AlertEvent> AlertTracker::Forget(ObjectiveId id, absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  std::vector<AlertEvent> out;
+  if (id < policies_.size()) policies_[id].reset();
+  if (id >= objectives_.size() || objectives_[id] == nullptr) return out;
+  std::unique_ptr<ObjectiveAlerts> o = std::move(objectives_[id]);
+  for (int k = 0; k < kNumSeverities; ++k) {
+    const AlertSlot& slot = o->slots[k];
+    if (slot.state != AlertState::kPending &&
+        slot.state != AlertState::kFiring) {
+      continue;
+    }
+    AlertEvent e;
+    e.id = id;
+    e.service = o->service;
+    e.objective = o->name;
+    e.severity = std::string(kSeverities[k]);
+    e.from = slot.state;
+    e.to = slot.state == AlertState::kFiring ? AlertState::kResolved
+                                              : AlertState::kInactive;
+    e.at = at;
+    if (slot.trigger >= 0 &&
+        static_cast<size_t>(slot.trigger) < o->last.size()) {
+      e.evidence = o->last[slot.trigger];
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<TierEvaluation>> AlertTracker::LastEvaluation(
     ObjectiveId id) const {
   absl::MutexLock lock(&mu_);

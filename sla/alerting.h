@@ -257,6 +257,13 @@ class AlertTracker {
   // Pending and firing alerts, by objective id, page before ticket.
   std::vector<ActiveAlert> Active() const;
 
+  // Stops tracking objective `id` (its definition is gone, e.g. a new
+  // configuration): returns, as of `at`, a transition to kResolved for each
+  // firing alert and to kInactive for each pending one (evidence: the
+  // latest evaluation of the tier that raised it; budget_remaining unknown,
+  // 1), and forgets its state and policy. Empty when `id` is not tracked.
+  std::vector<AlertEvent> Forget(ObjectiveId id, absl::Time at);
+
   // The tier evaluations of the latest Evaluate of `id` (to see, e.g., why
   // a page was suppressed); NotFound if `id` was never evaluated.
   absl::StatusOr<std::vector<TierEvaluation>> LastEvaluation(

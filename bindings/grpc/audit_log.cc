@@ -244,13 +244,22 @@ AuditLog::~AuditLog() { ::close(fd_); }
 absl::Status AuditLog::Append(const AuditRecord& record) {
   const std::string line = AuditRecordToJson(record) + "\n";
   absl::MutexLock lock(&mu_);
+  const off_t start = ::lseek(fd_, 0, SEEK_END);
   size_t done = 0;
   while (done < line.size()) {
     const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      const int err = errno;
+      // No partial line may stay behind: the next append would follow it
+      // and the file would no longer read back.
+      if (start >= 0 && ::ftruncate(fd_, start) != 0) {
+        return absl::DataLossError(
+            absl::StrCat("cannot write ", path_, " (", std::strerror(err),
+                         ") nor cut the partial line: ", std::strerror(errno)));
+      }
       return absl::InternalError(
-          absl::StrCat("cannot write ", path_, ": ", std::strerror(errno)));
+          absl::StrCat("cannot write ", path_, ": ", std::strerror(err)));
     }
     done += static_cast<size_t>(n);
   }

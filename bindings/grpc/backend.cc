@@ -179,6 +179,9 @@ void Backend::AlertLoop() {
 
 absl::StatusOr<ApplyResult> Backend::ApplyConfig(absl::string_view text,
                                                  bool dry_run) {
+  // One configuration change at a time: the kept text, the actions and the
+  // configuration in force always belong together.
+  absl::MutexLock apply_lock(&apply_mu_);
   absl::StatusOr<Config> config = ParseConfig(text, options_.config_source);
   if (!config.ok()) return config.status();
   ApplyResult result;
@@ -224,6 +227,21 @@ absl::Status Backend::ConfigureActions(const ConfigState& state) {
     } else {
       sinks.push_back(
           std::make_unique<WebhookSink>(c.webhook_url, c.timeout, c.headers));
+    }
+  }
+  // The recovery actions' signature: an unchanged set keeps its Remediator,
+  // and with it the cooldowns and attempt counts in force.
+  std::string signature;
+  for (const ServiceConfig& service : state.config.services) {
+    for (size_t k = 0; k < service.objectives.size(); ++k) {
+      if (!service.rules[k].remediation.has_value()) continue;
+      const RemediationConfig& r = *service.rules[k].remediation;
+      absl::StrAppend(&signature, service.name, "/", service.objectives[k].name,
+                      ":", service.tenant, ":",
+                      absl::StrJoin(r.command, "\x1f"), ":", r.on, ":",
+                      absl::FormatDuration(r.cooldown), ":", r.max_attempts,
+                      ":", absl::FormatDuration(r.per), ":",
+                      absl::FormatDuration(r.timeout), ":", r.dry_run, "\n");
     }
   }
   RemediatorOptions ro;
@@ -277,7 +295,10 @@ absl::Status Backend::ConfigureActions(const ConfigState& state) {
   auto dispatcher = std::make_unique<SinkDispatcher>(std::move(sinks));
   {
     absl::MutexLock lock(&alert_mu_);
-    std::swap(remediator_, remediator);
+    if (remediator_ == nullptr || signature != remediation_signature_) {
+      std::swap(remediator_, remediator);
+      remediation_signature_ = signature;
+    }
     std::swap(sinks_, dispatcher);
   }
   // The previous ones finish here, outside the lock: runs in flight are
@@ -338,6 +359,11 @@ absl::StatusOr<storage::IngestAck> Backend::Ingest(
     if (ingest_stop_) {
       return reject(absl::UnavailableError("shutting down"));
     }
+    if (ingest_jobs_.size() >= options_.max_queued_batches) {
+      return reject(absl::ResourceExhaustedError(absl::StrCat(
+          "ingest queue full (max_queued_batches = ",
+          options_.max_queued_batches, "); retry the batch later")));
+    }
     ingest_jobs_.push_back([&] {
       result = IngestNow(caller, batch_id, batch);
       done.Notify();
@@ -380,8 +406,13 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
   std::shared_ptr<const ConfigState> state = config();
   // Names and values first, so that a bad batch declares nothing. Batches
   // usually hold runs of one service: the last answer is reused.
+  if (batch_id.empty() || batch_id.size() > kMaxClientBatchIdBytes) {
+    return reject(absl::InvalidArgumentError(absl::StrCat(
+        "batch_id: must have 1 to ", kMaxClientBatchIdBytes, " bytes")));
+  }
   absl::string_view checked_service;
   bool have_checked = false;
+  std::string batch_tenant;  // every record's service is of this tenant
   for (size_t i = 0; i < batch.size(); ++i) {
     const NamedProbe& r = batch[i];
     if (!have_checked || r.service != checked_service) {
@@ -389,6 +420,14 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
       if (service == nullptr || !caller.InTenant(service->tenant)) {
         return reject(absl::NotFoundError(absl::StrCat(
             "record ", i, ": service: '", r.service, "' not found")));
+      }
+      if (batch_tenant.empty()) {
+        batch_tenant = service->tenant;
+      } else if (service->tenant != batch_tenant) {
+        return reject(absl::InvalidArgumentError(absl::StrCat(
+            "record ", i, ": service: '", r.service,
+            "' is of another tenant than record 0's; a batch holds the "
+            "services of one tenant")));
       }
       checked_service = r.service;
       have_checked = true;
@@ -420,6 +459,15 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
           absl::MutexLock lock(&declare_mu_);
           id = engine().FindSli(r.service, r.probe);
           if (!id.ok()) {
+            absl::StatusOr<std::vector<SliId>> existing =
+                engine().ServiceSlis(r.service);
+            if (existing.ok() &&
+                existing->size() >= options_.max_probes_per_service) {
+              return reject(absl::ResourceExhaustedError(absl::StrCat(
+                  "probe '", r.probe, "': service '", r.service,
+                  "' has max_probes_per_service = ",
+                  options_.max_probes_per_service, " probes already")));
+            }
             id = store_->AddSli({std::string(r.service), std::string(r.probe)});
           }
         }
@@ -432,8 +480,12 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
     }
     results.push_back({last_id, r.unix_ms, r.ok, r.latency_ms});
   }
-  absl::StatusOr<storage::IngestAck> ack = store_->Ingest(batch_id, results);
+  // Batch ids are the client's, unique per tenant: the store deduplicates
+  // on "<tenant>/<id>", so one tenant's ids never shadow another's.
+  absl::StatusOr<storage::IngestAck> ack =
+      store_->Ingest(absl::StrCat(batch_tenant, "/", batch_id), results);
   if (!ack.ok()) return ack.status();
+  if (!caller.all_tenants) ack->lsn = 0;  // the log position is global
   absl::MutexLock lock(&counters_mu_);
   if (!ack->duplicate) {
     ++counters_.batches;
@@ -524,6 +576,9 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
   absl::Status first_error;
   {
     absl::MutexLock lock(&alert_mu_);
+    // Objective ids evaluated this tick, and forecast keys in force.
+    absl::flat_hash_set<ObjectiveId> live;
+    absl::flat_hash_set<std::string> live_forecasts;
     for (const ServiceConfig& service : state->config.services) {
       for (size_t k = 0; k < service.objectives.size(); ++k) {
         const ObjectiveSpec& spec = service.objectives[k];
@@ -535,6 +590,10 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
           if (absl::IsNotFound(id.status())) continue;
           if (first_error.ok()) first_error = id.status();
           continue;
+        }
+        live.insert(*id);
+        if (service.rules[k].exhaustion_warning > absl::ZeroDuration()) {
+          live_forecasts.insert(absl::StrCat(spec.service, "/", spec.name));
         }
         absl::StatusOr<std::vector<AlertEvent>> events =
             tracker_.Evaluate(engine(), *id, at);
@@ -559,6 +618,41 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
               &published);
           if (!s.ok() && first_error.ok()) first_error = s;
         }
+      }
+    }
+    // Definitions that left the configuration (a changed target or policy,
+    // a new probe, a removed objective): their alerts resolve now rather
+    // than stay firing forever, and their state is forgotten.
+    for (ObjectiveId id : tracked_) {
+      if (live.contains(id)) continue;
+      for (const AlertEvent& e : tracker_.Forget(id, at)) {
+        AlertView v = ViewOf(*state, e.service, e.objective, e.severity, e.to,
+                             e.at, e.evidence, e.budget_remaining);
+        v.from = e.from;
+        published.push_back(std::move(v));
+      }
+    }
+    tracked_ = std::move(live);
+    for (auto it = alerting_ids_.begin(); it != alerting_ids_.end();) {
+      if (tracked_.contains(it->second)) {
+        ++it;
+      } else {
+        alerting_ids_.erase(it++);
+      }
+    }
+    {
+      absl::MutexLock forecast_lock(&forecast_mu_);
+      for (auto it = forecast_alerts_.begin(); it != forecast_alerts_.end();) {
+        if (live_forecasts.contains(it->first)) {
+          ++it;
+          continue;
+        }
+        AlertView v = std::move(it->second);
+        v.from = AlertState::kFiring;
+        v.state = AlertState::kResolved;
+        v.since = at;
+        published.push_back(std::move(v));
+        forecast_alerts_.erase(it++);
       }
     }
     for (const AlertView& v : published) {

@@ -50,6 +50,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -84,6 +85,11 @@ struct BackendOptions {
   // threads wait without using a core. Its nice value (0 to 19): ingest is
   // throughput work, so on a busy machine it yields to query threads.
   int ingest_nice = 10;
+  // Batches waiting for the ingest thread; more are ResourceExhausted.
+  size_t max_queued_batches = 64;
+  // Probes are declared on first use, up to this many per service; a new
+  // one beyond is ResourceExhausted.
+  size_t max_probes_per_service = 1000;
   // How often the alert loop evaluates the alerting objectives; zero: no
   // loop (EvaluateAlerts is called by the owner, as tests do).
   absl::Duration alert_interval = absl::Seconds(30);
@@ -93,6 +99,9 @@ struct BackendOptions {
 
 // A probe result as a client names it. The names are views into the
 // caller's request, valid for the Ingest call.
+// The longest client batch id (the store keeps "<tenant>/<id>").
+inline constexpr size_t kMaxClientBatchIdBytes = 900;
+
 struct NamedProbe {
   absl::string_view service;
   absl::string_view probe;
@@ -154,10 +163,13 @@ class Backend {
 
   // Ingests a batch for `caller`, all or nothing: every record names a
   // service of the configuration in one of the caller's tenants (else
-  // NotFound "record 3: service 'x' not found") and has a finite latency >=
-  // 0; probes are declared on first use. Then Store::Ingest (dedupe by
-  // batch_id, durability per the sync policy). ResourceExhausted over
-  // max_batch_records; InvalidArgument naming the record index and field.
+  // NotFound "record 3: service 'x' not found"), all of one tenant, and has
+  // a finite latency >= 0; probes are declared on first use (at most
+  // max_probes_per_service). Then Store::Ingest, deduplicated on
+  // "<tenant>/<batch_id>" so tenants' ids never meet; the ack's lsn is 0
+  // unless the caller has every tenant. ResourceExhausted over
+  // max_batch_records or max_queued_batches; InvalidArgument naming the
+  // record index and field.
   absl::StatusOr<storage::IngestAck> Ingest(const Principal& caller,
                                             absl::string_view batch_id,
                                             absl::Span<const NamedProbe> batch);
@@ -241,6 +253,7 @@ class Backend {
   const BackendOptions options_;
   std::unique_ptr<storage::Store> store_;
 
+  absl::Mutex apply_mu_ ABSL_ACQUIRED_BEFORE(config_mu_);
   mutable absl::Mutex config_mu_;
   std::shared_ptr<const ConfigState> config_ ABSL_GUARDED_BY(config_mu_);
   // Serializes SLI declarations (two batches naming one new probe).
@@ -251,6 +264,8 @@ class Backend {
   // Alerting objective "service/name" -> declared (fingerprinted) id.
   absl::flat_hash_map<std::string, ObjectiveId> alerting_ids_
       ABSL_GUARDED_BY(alert_mu_);
+  // The ids evaluated at the last tick (to forget those that leave).
+  absl::flat_hash_set<ObjectiveId> tracked_ ABSL_GUARDED_BY(alert_mu_);
   absl::flat_hash_map<int, std::function<void(const AlertView&)>> subscribers_
       ABSL_GUARDED_BY(alert_mu_);
   // Early-warning alerts (ObjectiveRules::exhaustion_warning) now firing,
@@ -261,6 +276,7 @@ class Backend {
   std::unique_ptr<AuditLog> audit_;  // set by Open
   std::unique_ptr<SinkDispatcher> sinks_ ABSL_GUARDED_BY(alert_mu_);
   std::unique_ptr<Remediator> remediator_ ABSL_GUARDED_BY(alert_mu_);
+  std::string remediation_signature_ ABSL_GUARDED_BY(alert_mu_);
   int next_subscription_ ABSL_GUARDED_BY(alert_mu_) = 1;
 
   absl::Mutex ingest_mu_;

@@ -135,6 +135,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   health->SetServingStatus(false);
   health->SetServingStatus(kServiceName, false);
 
+  if (!o.metrics_listen.empty() && !IsLoopbackAddress(o.metrics_listen)) {
+    // /metrics has no authentication and names every tenant's services.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "serve: --metrics-listen ", o.metrics_listen,
+        " is not a loopback address; /metrics names every tenant's "
+        "services and has no authentication: scrape it on this host, or "
+        "through a proxy that authenticates"));
+  }
   if (!o.metrics_listen.empty()) {
     std::string host;
     int port;

@@ -64,7 +64,8 @@ struct ServerOptions {
   BackendOptions backend;
   // host:port of the gRPC server; port 0 picks one (see port()).
   std::string listen = "127.0.0.1:7070";
-  // host:port of /metrics and /healthz; "" for none.
+  // host:port of /metrics and /healthz; "" for none. Loopback only: the
+  // endpoint has no authentication and names every tenant's services.
   std::string metrics_listen;
   // The bearer-token file (bindings/grpc/auth.h); "" for none.
   std::string tokens_file;

@@ -327,8 +327,9 @@ grpc::Status SlaServiceImpl::GetStatusBody(grpc::ServerContext* context,
       o->set_window(spec.window);
       absl::StatusOr<ObjectiveStatus> st = engine.EvaluateSpec(spec, at);
       if (!st.ok()) {
-        // A service without any result yet: an objective without data.
-        if (absl::IsNotFound(st.status()) && slis.empty()) continue;
+        // An SLI that has not reported yet (a service without any result,
+        // or a named probe still missing): an objective without data.
+        if (absl::IsNotFound(st.status())) continue;
         return ToGrpc(st.status());
       }
       ToProto(st->window.from, o->mutable_from());
@@ -377,6 +378,10 @@ grpc::Status SlaServiceImpl::QueryAvailabilityBody(
   absl::StatusOr<std::string> tenant = backend.TenantOf(caller, parts[0]);
   if (!tenant.ok()) return ToGrpc(tenant.status());
   std::shared_ptr<const ConfigState> state = backend.config();
+  if (state->config.FindService(parts[0]) == nullptr) {
+    return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
+        "selector: '", parts[0], "' is an application: use GetComposite")));
+  }
   absl::StatusOr<Window> window =
       ParseRequestWindow(request->window(), state->config);
   if (!window.ok()) return ToGrpc(window.status());
@@ -485,6 +490,11 @@ grpc::Status SlaServiceImpl::ListAlerts(grpc::ServerContext* context,
   if (!request->service().empty()) {
     absl::StatusOr<std::string> t = (*b)->TenantOf(caller, request->service());
     if (!t.ok()) return ToGrpc(t.status());
+    if ((*b)->config()->config.FindService(request->service()) == nullptr) {
+      return ToGrpc(absl::InvalidArgumentError(
+          absl::StrCat("service: '", request->service(),
+                       "' is an application; its objectives do not alert")));
+    }
   }
   for (const AlertView& a : (*b)->ActiveAlerts(caller)) {
     if (!request->service().empty() && a.service != request->service()) {
@@ -506,7 +516,23 @@ grpc::Status SlaServiceImpl::WatchAlerts(
   if (!service.empty()) {
     absl::StatusOr<std::string> t = backend.TenantOf(caller, service);
     if (!t.ok()) return ToGrpc(t.status());
+    if (backend.config()->config.FindService(service) == nullptr) {
+      return ToGrpc(absl::InvalidArgumentError(
+          absl::StrCat("service: '", service,
+                       "' is an application; its objectives do not alert")));
+    }
   }
+  // A bounded number of watchers: each holds a server thread.
+  if (watchers_.fetch_add(1) >= kMaxWatchers) {
+    watchers_.fetch_sub(1);
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("too many WatchAlerts streams (max ", kMaxWatchers, ")"));
+  }
+  struct Leave {
+    std::atomic<int>* n;
+    ~Leave() { n->fetch_sub(1); }
+  } leave{&watchers_};
   auto wanted = [&](const AlertView& a) {
     return caller.InTenant(a.tenant) &&
            (service.empty() || a.service == service);

@@ -108,6 +108,9 @@ class SlaServiceImpl final : public v1::SlaService::Service {
   const absl::Duration max_call_;
   std::atomic<Backend*> backend_{nullptr};
   std::atomic<bool> stopping_{false};
+  // WatchAlerts streams open now, at most kMaxWatchers.
+  static constexpr int kMaxWatchers = 64;
+  std::atomic<int> watchers_{0};
 };
 
 }  // namespace sla::server

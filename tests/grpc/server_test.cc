@@ -510,6 +510,111 @@ TEST_F(ServerTest, TenantIsolationMatrix) {
       grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(ServerTest, BatchIdsBelongToTheirTenant) {
+  const Tokens t = WriteTokens(dir_);
+  ServerOptions o = Options();
+  o.tokens_file = t.path;
+  StartServer(o);
+  // Tenant a uses "same" first: tenant b's batch of that id is its own.
+  v1::IngestResponse resp;
+  ASSERT_TRUE(
+      Ingest(Minutes("same", "web", "home", 5, [](int) { return false; }),
+             &resp, t.a_rw)
+          .ok());
+  EXPECT_EQ(resp.lsn(), 0u);  // a tenant token learns nothing of the log
+  ASSERT_TRUE(
+      Ingest(Minutes("same", "hub", "ping", 7, [](int) { return false; }),
+             &resp, t.admin)
+          .ok());
+  EXPECT_FALSE(resp.duplicate());
+  EXPECT_GT(resp.lsn(), 0u);  // the operator does
+  EXPECT_EQ(Status("hub", t.admin).services(0).availability(0).total(), 7);
+  // Within a tenant the id still deduplicates.
+  ASSERT_TRUE(
+      Ingest(Minutes("same", "web", "home", 5, [](int) { return false; }),
+             &resp, t.a_rw)
+          .ok());
+  EXPECT_TRUE(resp.duplicate());
+  // One batch, one tenant.
+  v1::IngestRequest mixed =
+      Minutes("mixed", "web", "home", 2, [](int) { return false; });
+  *mixed.add_records() = Record("hub", "ping", kNow - absl::Minutes(1), true);
+  grpc::Status s = Ingest(mixed, nullptr, t.admin);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("record 2: service: 'hub'"));
+}
+
+TEST_F(ServerTest, ChangedObjectiveResolvesItsOldAlerts) {
+  StartServer(Options());
+  grpc::ClientContext watch_ctx;
+  auto watch = stub_->WatchAlerts(&watch_ctx, v1::WatchAlertsRequest());
+  ASSERT_TRUE(Ingest(Minutes("o", "web", "home", 60, [](int i) {
+                return i % 2 == 1;
+              })).ok());
+  absl::SleepFor(absl::Milliseconds(300));  // the watch subscribes
+  Backend* backend = server_->backend();
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow).ok());
+  v1::AlertEvent e;
+  ASSERT_TRUE(watch->Read(&e));
+  ASSERT_TRUE(watch->Read(&e));
+  // A new target: a new definition. The old alerts resolve; the new one
+  // fires afresh at the same instant.
+  std::string config = kConfig;
+  config.replace(config.find("target: 99,"), 11, "target: 98,");
+  v1::ApplyConfigRequest req;
+  req.set_yaml(config);
+  v1::ApplyConfigResponse applied;
+  ASSERT_TRUE(stub_->ApplyConfig(Ctx().get(), req, &applied).ok());
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow + absl::Minutes(1)).ok());
+  std::vector<v1::AlertEvent> events;
+  while (events.size() < 4 && watch->Read(&e)) events.push_back(e);
+  ASSERT_EQ(events.size(), 4u);
+  int resolved = 0, fired = 0;
+  for (const v1::AlertEvent& ev : events) {
+    if (ev.alert().state() == v1::ALERT_STATE_RESOLVED) ++resolved;
+    if (ev.alert().state() == v1::ALERT_STATE_FIRING) ++fired;
+  }
+  EXPECT_EQ(resolved, 2);
+  EXPECT_EQ(fired, 2);
+  v1::ListAlertsResponse list;
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  EXPECT_EQ(list.alerts_size(), 2);  // the new ones only
+  watch_ctx.TryCancel();
+  watch->Finish().IgnoreError();
+}
+
+TEST_F(ServerTest, ObjectiveOfAProbeNotReportedYetHasNoData) {
+  ServerOptions o = Options();
+  o.backend.config_text = R"(services:
+  - name: web
+    objectives:
+      - {name: checkout, target: 99, slis: [checkout]}
+      - {name: availability, target: 99}
+)";
+  StartServer(o);
+  ASSERT_TRUE(
+      Ingest(Minutes("h", "web", "home", 5, [](int) { return false; })).ok());
+  v1::GetStatusResponse st = Status();
+  ASSERT_EQ(st.services(0).objectives_size(), 2);
+  EXPECT_FALSE(st.services(0).objectives(0).has_data());
+  EXPECT_EQ(st.services(0).objectives(1).total(), 5);
+}
+
+TEST_F(ServerTest, ApplicationsAreNotServicesInQueries) {
+  StartServer(Options());
+  v1::QueryAvailabilityRequest q;
+  q.set_selector("shop");
+  v1::QueryAvailabilityResponse qa;
+  EXPECT_EQ(stub_->QueryAvailability(Ctx().get(), q, &qa).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ListAlertsRequest la;
+  la.set_service("shop");
+  v1::ListAlertsResponse lr;
+  EXPECT_EQ(stub_->ListAlerts(Ctx().get(), la, &lr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(ServerTest, WithoutTokensOnlyLoopbackIsAllowed) {
   ServerOptions o = Options();
   o.listen = "0.0.0.0:0";
@@ -522,6 +627,12 @@ TEST_F(ServerTest, WithoutTokensOnlyLoopbackIsAllowed) {
   EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
   EXPECT_FALSE(IsLoopbackAddress("10.0.0.1:7070"));
   EXPECT_FALSE(IsLoopbackAddress("[::]:7070"));
+  // /metrics names every tenant: loopback only.
+  o = Options();
+  o.metrics_listen = "0.0.0.0:0";
+  s = Server::Start(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("--metrics-listen"));
 }
 
 // ---------------------------------------------------------------- composite

@@ -580,3 +580,53 @@ TEST_F(AlertingTest, ErrorsAndPerObjectivePolicies) {
 
 }  // namespace
 }  // namespace sla
+
+namespace sla {
+namespace {
+
+TEST(AlertTrackerForgetTest, ForgettingResolvesFiringAndClearsPending) {
+  FakeClock clock(absl::FromUnixSeconds(1710072000));
+  EngineOptions eo;
+  eo.clock = &clock;
+  Engine engine(eo);
+  const SliId sli = engine.AddSli({"web", "home"}).value();
+  ObjectiveSpec spec;
+  spec.service = "web";
+  spec.name = "availability";
+  spec.target_percent = 99;
+  const ObjectiveId id = engine.AddObjective(spec).value();
+  const absl::Time at = clock.Now();
+  std::vector<ProbeResult> batch;
+  for (int i = 60; i >= 1; --i) {
+    batch.push_back({sli, absl::ToUnixMillis(at - absl::Minutes(i)), false, 1});
+  }
+  ASSERT_TRUE(engine.Ingest(batch).ok());
+  AlertPolicy policy;
+  policy.for_duration = absl::Minutes(10);  // the ticket stays pending
+  AlertTracker tracker(policy);
+  // Page 1h/5m (rate 100): pending; nothing fires before `for` elapses.
+  ASSERT_TRUE(tracker.Evaluate(engine, id, at).ok());
+  ASSERT_EQ(tracker.Active().size(), 2u);
+  std::vector<AlertEvent> gone = tracker.Forget(id, at + absl::Minutes(1));
+  ASSERT_EQ(gone.size(), 2u);
+  EXPECT_EQ(gone[0].severity, "page");
+  EXPECT_EQ(gone[0].from, AlertState::kPending);
+  EXPECT_EQ(gone[0].to, AlertState::kInactive);
+  EXPECT_EQ(gone[0].at, at + absl::Minutes(1));
+  EXPECT_TRUE(tracker.Active().empty());
+  EXPECT_TRUE(tracker.Forget(id, at).empty());  // already forgotten
+
+  AlertTracker now(AlertPolicy{});  // for 0: fires at once
+  ASSERT_TRUE(now.Evaluate(engine, id, at).ok());
+  gone = now.Forget(id, at);
+  ASSERT_EQ(gone.size(), 2u);
+  EXPECT_EQ(gone[0].from, AlertState::kFiring);
+  EXPECT_EQ(gone[0].to, AlertState::kResolved);
+  EXPECT_GT(gone[0].evidence.long_rate, 14.4);
+  // A forgotten objective can be evaluated afresh.
+  ASSERT_TRUE(now.Evaluate(engine, id, at).ok());
+  EXPECT_EQ(now.Active().size(), 2u);
+}
+
+}  // namespace
+}  // namespace sla
