@@ -44,6 +44,7 @@ set(SLAKIT_PY_OUT ${PROJECT_BINARY_DIR}/python_stubs)
 add_custom_command(OUTPUT ${SLAKIT_PY_OUT}/sla/v1/sla_service_pb2.py
   ${SLAKIT_PY_OUT}/sla/v1/sla_service_pb2_grpc.py
   ${SLAKIT_PY_OUT}/health/v1/health_pb2.py
+  ${SLAKIT_PY_OUT}/reflection/v1alpha/reflection_pb2.py
   COMMAND ${CMAKE_COMMAND} -E make_directory ${SLAKIT_PY_OUT}
   COMMAND protobuf::protoc -I ${PROJECT_SOURCE_DIR}/proto
           --python_out=${SLAKIT_PY_OUT} --grpc_out=${SLAKIT_PY_OUT}
@@ -52,8 +53,9 @@ add_custom_command(OUTPUT ${SLAKIT_PY_OUT}/sla/v1/sla_service_pb2.py
           --python_out=${SLAKIT_PY_OUT} --grpc_out=${SLAKIT_PY_OUT}
           --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin
           /usr/share/grpc-proto/grpc/health/v1/health.proto
+          /usr/share/grpc-proto/grpc/reflection/v1alpha/reflection.proto
   DEPENDS ${SLAKIT_PROTO}
-  COMMENT "protoc sla/v1 and grpc.health.v1 (Python)")
+  COMMENT "protoc sla/v1, grpc.health.v1 and reflection (Python)")
 add_custom_target(slakit_python_stubs ALL DEPENDS
   ${SLAKIT_PY_OUT}/sla/v1/sla_service_pb2.py)
 

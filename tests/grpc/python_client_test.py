@@ -147,12 +147,14 @@ def main():
 
     sys.dont_write_bytecode = True  # leave the stubs directory as built
     sys.path.insert(0, os.path.abspath(args.stubs))
-    global grpc, pb, pb_grpc, health_pb, health_grpc
+    global grpc, pb, pb_grpc, health_pb, health_grpc, refl_pb, refl_grpc
     import grpc
     from sla.v1 import sla_service_pb2 as pb
     from sla.v1 import sla_service_pb2_grpc as pb_grpc
     from health.v1 import health_pb2 as health_pb
     from health.v1 import health_pb2_grpc as health_grpc
+    from reflection.v1alpha import reflection_pb2 as refl_pb
+    from reflection.v1alpha import reflection_pb2_grpc as refl_grpc
 
     servers = []
     summary = ""
@@ -230,6 +232,21 @@ def run(slakit, tmp, servers):
         resp = health.Check(health_pb.HealthCheckRequest(service=name), timeout=RPC_TIMEOUT)
         check("health %r SERVING" % name,
               resp.status == health_pb.HealthCheckResponse.SERVING, resp)
+
+    # ---- server reflection: the services, and sla.v1's file descriptor
+    refl = refl_grpc.ServerReflectionStub(channel)
+    answers = list(refl.ServerReflectionInfo(iter([
+        refl_pb.ServerReflectionRequest(list_services=""),
+        refl_pb.ServerReflectionRequest(file_containing_symbol="sla.v1.SlaService"),
+    ]), timeout=RPC_TIMEOUT))
+    names = sorted(s.name for s in answers[0].list_services_response.service)
+    check("reflection lists the services",
+          names == ["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+                    "sla.v1.SlaService"], names)
+    protos = answers[1].file_descriptor_response.file_descriptor_proto
+    check("reflection serves sla/v1/sla_service.proto",
+          len(protos) >= 1 and any(b"sla/v1/sla_service.proto" in p for p in protos),
+          [len(p) for p in protos])
 
     try:
         stub.GetStatus(pb.GetStatusRequest(), timeout=RPC_TIMEOUT)
