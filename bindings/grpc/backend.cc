@@ -141,8 +141,15 @@ absl::Status Backend::Shutdown() {
     ingest_stop_ = true;  // the thread finishes the queued batches first
   }
   if (ingest_thread_.joinable()) ingest_thread_.join();
-  // Runs in flight finish and are audited; queued alerts are delivered
-  // (within SinkDispatcher's own deadline).
+  // The data first: the snapshot is written and the log closed before
+  // waiting for anything slow, so that a supervisor's SIGKILL after its
+  // grace period costs no replay.
+  absl::Status s = store_->Snapshot();
+  absl::Status closed = store_->Close();
+  if (s.ok()) s = closed;
+  // Then recovery runs in flight finish and are audited (bounded by their
+  // own timeouts; the audit file is not the store), and queued alerts are
+  // delivered (within SinkDispatcher's own deadline).
   std::unique_ptr<Remediator> remediator;
   std::unique_ptr<SinkDispatcher> sinks;
   {
@@ -152,9 +159,6 @@ absl::Status Backend::Shutdown() {
   }
   remediator.reset();
   sinks.reset();
-  absl::Status s = store_->Snapshot();
-  absl::Status closed = store_->Close();
-  if (s.ok()) s = closed;
   absl::MutexLock lock(&loop_mu_);
   shutdown_status_ = s;
   return s;

@@ -216,8 +216,11 @@ class Backend {
   std::vector<ObjectiveSample> MetricsSamples(absl::Time at) const;
   IngestCounters counters() const;
 
-  // Stops the alert loop, writes a snapshot and closes the store (queries
-  // keep working, mutations fail). Idempotent; returns the first error.
+  // Stops the alert loop and the ingest thread (queued batches are applied
+  // first), writes a snapshot and closes the store (queries keep working,
+  // mutations fail), then waits for recovery runs in flight (each bounded by
+  // its timeout) and delivers queued alerts (bounded). Idempotent; returns
+  // the first store error.
   absl::Status Shutdown();
 
   const storage::StoreRecovery& recovery() const { return store_->recovery(); }
