@@ -40,6 +40,46 @@ bool IsWholeMinutes(absl::Duration d) {
   return d > absl::ZeroDuration() && absl::Trunc(d, absl::Minutes(1)) == d;
 }
 
+// The minutes in d if it is a positive whole number of minutes, else 0: what
+// IsWholeMinutes and WholeMinutes say, with integer arithmetic for any d
+// under 200 years (Trunc and IDivDuration cost more than a query's sums).
+int64_t PositiveWholeMinutes(absl::Duration d) {
+  constexpr absl::Duration kFastLimit = absl::Hours(24 * 365 * 200);
+  if (d > absl::ZeroDuration() && d < kFastLimit) {
+    // ToInt64Minutes truncates; d is whole iff it converts back.
+    const int64_t minutes = absl::ToInt64Minutes(d);
+    return absl::Minutes(minutes) == d ? minutes : 0;
+  }
+  return IsWholeMinutes(d) ? WholeMinutes(d) : 0;
+}
+
+// PositiveWholeMinutes(windows[k]), remembering the last call's windows on
+// this thread: a policy asks for the same windows of every objective.
+class WindowMinutes {
+ public:
+  int64_t operator()(size_t k, absl::Duration d) {
+    if (k >= kSize) return PositiveWholeMinutes(d);
+    if (!known_[k] || windows_[k] != d) {
+      windows_[k] = d;
+      minutes_[k] = PositiveWholeMinutes(d);
+      known_[k] = true;
+    }
+    return minutes_[k];
+  }
+
+ private:
+  static constexpr size_t kSize = 16;
+  absl::Duration windows_[kSize];
+  int64_t minutes_[kSize] = {};
+  bool known_[kSize] = {};
+};
+
+// a - b, clamped to the int64 range (b >= 0).
+int64_t SubClamped(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? INT64_MIN : r;
+}
+
 }  // namespace
 
 struct Engine::SliEntry {
@@ -265,7 +305,30 @@ absl::StatusOr<ObjectiveId> Engine::AddObjective(const ObjectiveSpec& spec) {
   }
   const ObjectiveId id = static_cast<ObjectiveId>(objectives_.size());
   objectives_.push_back(std::make_unique<ObjectiveEntry>(*std::move(entry)));
+  if (id / kObjectiveChunk < kObjectiveChunks) {
+    std::atomic<const ObjectiveEntry**>& slot =
+        objective_chunks_[id / kObjectiveChunk];
+    const ObjectiveEntry** chunk = slot.load(std::memory_order_relaxed);
+    if (chunk == nullptr) {
+      objective_chunk_store_.push_back(
+          std::make_unique<const ObjectiveEntry*[]>(kObjectiveChunk));
+      chunk = objective_chunk_store_.back().get();
+      slot.store(chunk, std::memory_order_relaxed);
+    }
+    chunk[id % kObjectiveChunk] = objectives_.back().get();
+  }
+  objective_count_.store(id + 1, std::memory_order_release);
   return id;
+}
+
+const Engine::ObjectiveEntry* Engine::FindObjectiveEntry(ObjectiveId id) const {
+  if (id < objective_count_.load(std::memory_order_acquire) &&
+      id / kObjectiveChunk < kObjectiveChunks) {
+    return objective_chunks_[id / kObjectiveChunk].load(
+        std::memory_order_relaxed)[id % kObjectiveChunk];
+  }
+  absl::ReaderMutexLock lock(&registry_mu_);
+  return id < objectives_.size() ? objectives_[id].get() : nullptr;
 }
 
 absl::StatusOr<ObjectiveSpec> Engine::GetObjective(ObjectiveId id) const {
@@ -559,18 +622,24 @@ absl::Status Engine::CheckSliIds(absl::Span<const SliId> slis) const {
 void Engine::SumRanges(absl::Span<const SliId> slis,
                        absl::Span<const std::pair<int64_t, int64_t>> ranges,
                        Counts* out) const {
-  for (size_t k = 0; k < ranges.size(); ++k) out[k] = Counts{};
+  const size_t n = ranges.size();
+  constexpr size_t kInlineRanges = 16;
+  internal::MinuteCounts inline_sums[kInlineRanges];
+  std::vector<internal::MinuteCounts> heap_sums;
+  internal::MinuteCounts* sums = inline_sums;
+  if (n > kInlineRanges) {
+    heap_sums.resize(n);
+    sums = heap_sums.data();
+  }
   const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(shards_.size()));
   for (SliId id : slis) {
     Shard& shard = ShardOf(id);
     absl::ReaderMutexLock lock(&shard.mu);
-    const internal::MinuteSeries& series = shard.series[id >> bits];
-    for (size_t k = 0; k < ranges.size(); ++k) {
-      const internal::MinuteCounts m =
-          series.Sum(ranges[k].first, ranges[k].second);
-      out[k].good += static_cast<int64_t>(m.good);
-      out[k].total += static_cast<int64_t>(m.total);
-    }
+    shard.series[id >> bits].AddSums(ranges.data(), n, sums);
+  }
+  for (size_t k = 0; k < n; ++k) {
+    out[k] = Counts{static_cast<int64_t>(sums[k].good),
+                    static_cast<int64_t>(sums[k].total)};
   }
 }
 
@@ -596,7 +665,8 @@ absl::StatusOr<Counts> Engine::QuerySum(absl::Span<const SliId> slis,
 absl::StatusOr<std::vector<Counts>> Engine::QueryRange(
     absl::Span<const SliId> slis, absl::Time from, absl::Duration step,
     int n) const {
-  if (!IsWholeMinutes(step)) {
+  const int64_t k = PositiveWholeMinutes(step);
+  if (k == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("step ", absl::FormatDuration(step),
                      " must be a positive whole number of minutes"));
@@ -607,7 +677,6 @@ absl::StatusOr<std::vector<Counts>> Engine::QueryRange(
   }
   if (absl::Status s = CheckSliIds(slis); !s.ok()) return s;
   const int64_t start = MinuteOf(from);
-  const int64_t k = WholeMinutes(step);
   std::vector<std::pair<int64_t, int64_t>> ranges;
   ranges.reserve(n);
   for (int i = 0; i < n; ++i) {
@@ -674,14 +743,10 @@ BudgetNumbers RatioBudget(int64_t slices, double ratio_sum,
 
 absl::StatusOr<ObjectiveStatus> Engine::Evaluate(ObjectiveId id,
                                                  absl::Time at) const {
-  const ObjectiveEntry* entry;
-  {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    if (id >= objectives_.size()) {
-      return absl::NotFoundError(
-          absl::StrCat("objective id ", id, " is unknown"));
-    }
-    entry = objectives_[id].get();  // entries are never removed or changed
+  const ObjectiveEntry* entry = FindObjectiveEntry(id);
+  if (entry == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("objective id ", id, " is unknown"));
   }
   ObjectiveStatus st = EvaluateEntry(*entry, at);
   st.id = id;
@@ -724,14 +789,10 @@ ObjectiveStatus Engine::EvaluateEntry(const ObjectiveEntry& entry,
 absl::StatusOr<BurnRates> Engine::BurnRatesAt(
     ObjectiveId id, absl::Time at,
     absl::Span<const absl::Duration> windows) const {
-  const ObjectiveEntry* entry;
-  {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    if (id >= objectives_.size()) {
-      return absl::NotFoundError(
-          absl::StrCat("objective id ", id, " is unknown"));
-    }
-    entry = objectives_[id].get();
+  const ObjectiveEntry* entry = FindObjectiveEntry(id);
+  if (entry == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("objective id ", id, " is unknown"));
   }
   return BurnRatesOfEntry(*entry, at, windows);
 }
@@ -747,38 +808,46 @@ absl::StatusOr<BurnRates> Engine::BurnRatesOfSpec(
 absl::StatusOr<BurnRates> Engine::BurnRatesOfEntry(
     const ObjectiveEntry& entry, absl::Time at,
     absl::Span<const absl::Duration> windows) const {
-  for (absl::Duration w : windows) {
-    if (!IsWholeMinutes(w)) {
+  const size_t n = windows.size();
+  // [at - w, at) in minutes, on the stack for the usual handful of windows.
+  constexpr size_t kInlineWindows = 16;
+  std::pair<int64_t, int64_t> inline_ranges[kInlineWindows];
+  std::vector<std::pair<int64_t, int64_t>> heap_ranges;
+  std::pair<int64_t, int64_t>* ranges = inline_ranges;
+  if (n > kInlineWindows) {
+    heap_ranges.resize(n);
+    ranges = heap_ranges.data();
+  }
+  const int64_t to = MinuteOf(at);
+  thread_local WindowMinutes window_minutes;
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t minutes = window_minutes(k, windows[k]);
+    if (minutes == 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("burn-rate window ", absl::FormatDuration(w),
+          absl::StrCat("burn-rate window ", absl::FormatDuration(windows[k]),
                        " must be a positive whole number of minutes"));
     }
+    ranges[k] = {SubClamped(to, minutes), to};
   }
   BurnRates out;
-  const int64_t to = MinuteOf(at);
+  out.rates.resize(n);
+  out.counts.resize(n);
   if (entry.spec.method == BudgetingMethod::kOccurrences) {
-    std::vector<std::pair<int64_t, int64_t>> ranges;
-    ranges.reserve(windows.size());
-    for (absl::Duration w : windows)
-      ranges.emplace_back(to - WholeMinutes(w), to);
-    out.counts.resize(windows.size());
-    SumRanges(entry.slis, ranges, out.counts.data());
-    for (const Counts& c : out.counts) {
-      out.rates.push_back(BurnRate(c, entry.target));
+    SumRanges(entry.slis, absl::MakeConstSpan(ranges, n), out.counts.data());
+    for (size_t k = 0; k < n; ++k) {
+      out.rates[k] = BurnRate(out.counts[k], entry.target);
     }
     return out;
   }
-  for (absl::Duration w : windows) {
-    const int64_t from = to - WholeMinutes(w);
+  for (size_t k = 0; k < n; ++k) {
     Counts c;
     double ratio_sum;
-    SliceCounts(entry.slis, from, to, entry.spec, &c.good, &c.total,
+    SliceCounts(entry.slis, ranges[k].first, to, entry.spec, &c.good, &c.total,
                 &ratio_sum);
-    out.rates.push_back(
-        entry.spec.method == BudgetingMethod::kTimeslices
-            ? BurnRate(c, entry.target)
-            : RatioBudget(c.total, ratio_sum, entry.target).consumed);
-    out.counts.push_back(c);
+    out.rates[k] = entry.spec.method == BudgetingMethod::kTimeslices
+                       ? BurnRate(c, entry.target)
+                       : RatioBudget(c.total, ratio_sum, entry.target).consumed;
+    out.counts[k] = c;
   }
   return out;
 }

@@ -292,6 +292,19 @@ class Engine {
       ABSL_GUARDED_BY(registry_mu_);
   std::vector<std::unique_ptr<ObjectiveEntry>> objectives_
       ABSL_GUARDED_BY(registry_mu_);
+  // The same entries by id for queries, read without registry_mu_: entries
+  // are never removed or changed, and AddObjective publishes a pointer
+  // (release) before objective_count_ counts it. Ids past the table are
+  // looked up under the lock.
+  static constexpr uint32_t kObjectiveChunk = 1024;
+  static constexpr uint32_t kObjectiveChunks = 1024;
+  std::array<std::atomic<const ObjectiveEntry**>, kObjectiveChunks>
+      objective_chunks_{};
+  std::vector<std::unique_ptr<const ObjectiveEntry*[]>> objective_chunk_store_
+      ABSL_GUARDED_BY(registry_mu_);
+  std::atomic<uint32_t> objective_count_{0};
+  // The entry of a declared objective, or nullptr.
+  const ObjectiveEntry* FindObjectiveEntry(ObjectiveId id) const;
 
   // Newest accepted minute; readers use it for retention checks.
   mutable absl::Mutex newest_mu_;

@@ -1186,6 +1186,136 @@ TEST_F(EngineTest, BurnRatesRejectBadWindows) {
             absl::StatusCode::kNotFound);
 }
 
+// Burn-rate counts are the counts of [at - w, at) for every window, however
+// many windows (more than fit on the stack), repeated or not, at any `at`
+// (before, inside and after the data, on and off hour and day boundaries),
+// with late results and several SLIs pooled.
+TEST_F(EngineTest, BurnRateCountsEqualQueriesForAnyWindows) {
+  Engine e(Options());
+  const SliId a = Add(e, Probe("web", "a"));
+  const SliId b = Add(e, Probe("web", "b"));
+  const SliId c = Add(e, Probe("web", "c"));
+  const ObjectiveId o = AddSlo(e, Slo("web", "avail", "30d", 99.5));
+  const std::vector<SliId> slis = {a, b, c};
+  const absl::Time t0 = kT0 + absl::Minutes(17);
+  uint64_t x = 12345;
+  auto next = [&x]() {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    return x >> 33;
+  };
+  std::vector<ProbeResult> batch;
+  for (int minute = 0; minute < 4 * 1440; ++minute) {
+    batch.clear();
+    for (SliId id : slis) {
+      if (next() % 50 == 0) continue;  // a missing probe
+      batch.push_back({id, Ms(t0 + absl::Minutes(minute)) + id * 1000,
+                       next() % 40 != 0 && !(minute > 3000 && minute < 3100),
+                       1});
+      if (next() % 30 == 0 && minute > 200) {  // late, up to 3 h
+        batch.push_back({id, Ms(t0 + absl::Minutes(minute - next() % 180)),
+                         next() % 2 == 0, 1});
+      }
+    }
+    ASSERT_TRUE(e.Ingest(batch).ok());
+  }
+  std::vector<absl::Duration> windows;
+  for (int m :
+       {5, 30,   60,   120,          360,       1440, 4320, 1, 59,  61,
+        5, 1439, 1441, 2 * 1440 + 7, 10 * 1440, 17,   60,   3, 720, 90}) {
+    windows.push_back(absl::Minutes(m));
+  }
+  for (absl::Time at :
+       {t0 - absl::Hours(1), t0 + absl::Minutes(1), t0 + absl::Hours(30),
+        t0 + absl::Hours(48), t0 + absl::Hours(48) + absl::Minutes(59),
+        t0 + absl::Minutes(4 * 1440 - 1),
+        t0 + absl::Minutes(4 * 1440) + absl::Seconds(30),
+        t0 + absl::Hours(24 * 20)}) {
+    for (size_t n : {size_t{1}, size_t{6}, size_t{7}, windows.size()}) {
+      const absl::Span<const absl::Duration> w(windows.data(), n);
+      const BurnRates rates = e.BurnRatesAt(o, at, w).value();
+      ASSERT_EQ(rates.counts.size(), n);
+      ASSERT_EQ(rates.rates.size(), n);
+      for (size_t k = 0; k < n; ++k) {
+        const Counts want = e.QuerySum(slis, Interval{at - w[k], at}).value();
+        EXPECT_EQ(rates.counts[k], want)
+            << TimeToString(at) << " window " << absl::FormatDuration(w[k]);
+        // The same rate as the window asked alone.
+        const BurnRates alone = e.BurnRatesAt(o, at, {w[k]}).value();
+        EXPECT_EQ(rates.rates[k], alone.rates[0]);
+        EXPECT_EQ(rates.counts[k], alone.counts[0]);
+      }
+    }
+  }
+}
+
+// A window is a whole number of minutes exactly: a nanosecond or a quarter
+// of one over is refused. Windows past any data (300 years, infinite) take
+// everything before `at`.
+TEST_F(EngineTest, BurnRateWindowsMustBeExactlyWholeMinutes) {
+  Engine e(Options());
+  const SliId s = Add(e, Probe("web", "home"));
+  const ObjectiveId o = AddSlo(e, Slo("web", "avail", "30d", 99));
+  const absl::Time at = T("2024-01-10T12:00:00Z");
+  ASSERT_TRUE(e.Ingest({{s, Ms(at - absl::Hours(30)), false, 1},
+                        {s, Ms(at - absl::Minutes(1)), true, 1}})
+                  .ok());
+  for (absl::Duration bad :
+       {absl::Minutes(5) + absl::Nanoseconds(1),
+        absl::Minutes(5) + absl::Nanoseconds(0.25),
+        absl::Minutes(5) - absl::Nanoseconds(0.25), absl::Seconds(59),
+        absl::Hours(24 * 365 * 300) + absl::Seconds(1)}) {
+    const absl::Duration w[] = {absl::Minutes(5), bad};
+    EXPECT_EQ(e.BurnRatesAt(o, at, w).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << absl::FormatDuration(bad);
+  }
+  const absl::Duration w[] = {absl::Minutes(1), absl::Hours(24 * 365 * 300),
+                              absl::InfiniteDuration()};
+  const BurnRates b = e.BurnRatesAt(o, at, w).value();
+  EXPECT_THAT(b.counts, ElementsAre(C(1, 1), C(1, 2), C(1, 2)));
+}
+
+// Objectives are found by id without the registry lock while others are
+// declared (past the first 1024-entry chunk of the lookup table).
+TEST_F(EngineTest, ObjectivesFoundWhileOthersAreDeclared) {
+  Engine e(Options());
+  const SliId s = Add(e, Probe("web", "home"));
+  const absl::Time at = T("2024-01-10T12:00:00Z");
+  ASSERT_TRUE(e.Ingest({{s, Ms(at - absl::Minutes(3)), false, 1},
+                        {s, Ms(at - absl::Minutes(2)), true, 1}})
+                  .ok());
+  constexpr int kObjectives = 2500;
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    const absl::Duration w[] = {absl::Minutes(5)};
+    uint32_t id = 0;
+    while (!done.load()) {
+      id = (id * 7 + 1) % (kObjectives + 10);
+      absl::StatusOr<BurnRates> r = e.BurnRatesAt(id, at, w);
+      if (r.ok()) {
+        if (r->counts[0].good != 1 || r->counts[0].total != 2) ++bad;
+      } else if (!absl::IsNotFound(r.status())) {
+        ++bad;
+      }
+    }
+  });
+  for (int i = 0; i < kObjectives; ++i) {
+    AddSlo(e, Slo("web", "o" + std::to_string(i), "30d", 99));
+  }
+  done.store(true);
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  const absl::Duration w[] = {absl::Minutes(5)};
+  for (ObjectiveId id : {0u, 1023u, 1024u, 2047u, 2048u, 2499u}) {
+    EXPECT_THAT(e.BurnRatesAt(id, at, w).value().counts, ElementsAre(C(1, 2)))
+        << id;
+    EXPECT_EQ(Eval(e, id, at).budget.total, 2) << id;
+  }
+  EXPECT_TRUE(absl::IsNotFound(e.BurnRatesAt(2500, at, w).status()));
+  EXPECT_TRUE(absl::IsNotFound(e.Evaluate(2500, at).status()));
+}
+
 // ================================================================ range
 
 // Three days from 2024-01-01. A result exactly at a day boundary counts only
@@ -1231,6 +1361,31 @@ TEST_F(EngineTest, QueryRangeDailyCounts) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(e.QueryRange({s, 5}, d0, absl::Hours(1), 1).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// Many steps (more than a burn-rate call's windows) equal one query each.
+TEST_F(EngineTest, QueryRangeStepsEqualQueries) {
+  Engine e(Options());
+  const SliId s = Add(e, Probe("web", "home"));
+  const SliId t = Add(e, Probe("web", "api"));
+  std::vector<ProbeResult> batch;
+  for (int minute = 0; minute < 3000; ++minute) {
+    batch.push_back({s, Ms(kT0 + absl::Minutes(minute)), minute % 13 != 0, 1});
+    if (minute % 3 == 0) {
+      batch.push_back({t, Ms(kT0 + absl::Minutes(minute)), minute % 7 != 0, 1});
+    }
+  }
+  ASSERT_TRUE(e.Ingest(batch).ok());
+  const absl::Time from = kT0 - absl::Minutes(100);
+  const absl::Duration step = absl::Minutes(37);
+  const std::vector<Counts> r = e.QueryRange({s, t}, from, step, 90).value();
+  ASSERT_EQ(r.size(), 90u);
+  for (int i = 0; i < 90; ++i) {
+    EXPECT_EQ(r[i], e.QuerySum({s, t},
+                               Interval{from + i * step, from + (i + 1) * step})
+                        .value())
+        << i;
+  }
 }
 
 // ================================================================ shards

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <random>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -643,6 +645,259 @@ TEST(MinuteSeriesTest, MatchesAMapModel) {
       check(phase);
     }
   }
+}
+
+// ------------------------------------------------------- running sums
+
+// Every way of reading a range: Sum, RunningSum differences, and AddSums
+// for a few ranges (located up front) and for many (steps).
+void ExpectRangesMatch(const MinuteSeries& s, const Model& model,
+                       std::mt19937_64& rng, int64_t lo, int64_t hi,
+                       const std::string& where) {
+  std::uniform_int_distribution<int64_t> pick(lo, hi);
+  for (int i = 0; i < 200; ++i) {
+    int64_t a = pick(rng), b = pick(rng);
+    if (i % 5 == 0) std::swap(a, b);  // some reversed: zero
+    const MinuteCounts want = a < b ? model.Sum(a, b) : MC(0, 0);
+    ASSERT_EQ(s.Sum(a, b), want) << where << " [" << a << ", " << b << ")";
+    if (a <= b) {
+      const MinuteCounts ra = s.RunningSum(a), rb = s.RunningSum(b);
+      ASSERT_EQ(MC(rb.good - ra.good, rb.total - ra.total), want)
+          << where << " running sums at " << a << ", " << b;
+    }
+  }
+  // Burn-rate style: windows ending at one minute (some reversed, some
+  // repeated), fewer than and more than AddSums' up-front limit.
+  for (int n : {1, 3, 7, 16, 17, 40}) {
+    const int64_t end = pick(rng);
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    for (int k = 0; k < n; ++k) {
+      const int64_t from = k % 6 == 5 ? end + 3 : end - pick(rng) % 5000;
+      ranges.emplace_back(from, k % 9 == 8 ? pick(rng) : end);
+    }
+    std::vector<MinuteCounts> got(ranges.size(), MC(1, 2));
+    s.AddSums(ranges.data(), ranges.size(), got.data());
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      const auto [from, to] = ranges[k];
+      const MinuteCounts want = from < to ? model.Sum(from, to) : MC(0, 0);
+      ASSERT_EQ(got[k], MC(want.good + 1, want.total + 2))
+          << where << " AddSums n=" << n << " [" << from << ", " << to << ")";
+    }
+  }
+  // Steps: consecutive ranges share ends.
+  {
+    const int64_t start = pick(rng);
+    const int64_t step = 1 + pick(rng) % 200;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    for (int k = 0; k < 30; ++k) {
+      ranges.emplace_back(start + k * step, start + (k + 1) * step);
+    }
+    std::vector<MinuteCounts> got(ranges.size());
+    s.AddSums(ranges.data(), ranges.size(), got.data());
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      ASSERT_EQ(got[k], model.Sum(ranges[k].first, ranges[k].second))
+          << where << " step " << k;
+    }
+  }
+}
+
+// Random data the way the engine writes it (mostly in time order, some
+// late, sealed an hour behind, dropped at the retention horizon), with counts
+// small and large enough to widen the hour running sums to 32 and 64 bits,
+// against a map, every way of reading it, and a copy taken midway.
+TEST(MinuteSeriesTest, RunningSumsMatchAMapModelUnderEngineLikeWrites) {
+  for (uint64_t seed : {1, 2, 3, 4, 5, 6}) {
+    std::mt19937_64 rng(seed);
+    MinuteSeries s;
+    Model model;
+    const int64_t start = seed % 2 == 0 ? -3000 : 28'000'000 + 37;
+    constexpr int64_t kRetention = 3 * 1440;  // minutes
+    int64_t now = start;
+    int64_t horizon = INT64_MIN;  // adds before it are refused, as the engine
+    std::uniform_int_distribution<int> coin(0, 99);
+    // Count sizes: 0..3 mostly; seed 3 and 4 add days over 65535; seed 5
+    // and 6 minutes near 2^32.
+    auto count = [&]() -> uint32_t {
+      const int c = coin(rng);
+      if (seed >= 5 && c < 3) return UINT32_MAX - static_cast<uint32_t>(c);
+      if (seed >= 3 && c < 10) return 3000 + static_cast<uint32_t>(c);
+      return static_cast<uint32_t>(c % 4);
+    };
+    std::unique_ptr<MinuteSeries> copy;
+    std::unique_ptr<Model> copy_model;
+    for (int phase = 0; phase < 40; ++phase) {
+      for (int i = 0; i < 300; ++i) {
+        int64_t m;
+        const int c = coin(rng);
+        if (c < 70) {
+          m = now++;  // in order, sometimes several per minute
+          if (coin(rng) < 20) --now;
+        } else if (c < 90) {
+          m = now - 1 - coin(rng);  // a little late
+        } else {
+          m = now - 1 - static_cast<int64_t>(rng() % (kRetention + 600));
+        }
+        // The engine refuses data before the horizon; MinuteSeries takes it
+        // (every third seed tries): it counts, the dropped data does not.
+        if (horizon != INT64_MIN && m < horizon && seed % 3 != 0) continue;
+        const uint32_t total = count();
+        if (total > s.Headroom(m)) continue;
+        const uint32_t good = coin(rng) < 80 ? total : total / 3;
+        s.Add(m, good, total);
+        model.Add(m, good, total);
+      }
+      if (phase % 3 == 2) s.Seal(now - 60);
+      if (phase % 7 == 6) {
+        horizon = now - kRetention + 1;
+        s.DropBefore(horizon);
+        const int64_t end_hour =
+            horizon >= 0 ? horizon / 60 : -((-horizon + 59) / 60);
+        model.DropHoursBefore(end_hour);
+      }
+      const std::string where =
+          "seed " + std::to_string(seed) + " phase " + std::to_string(phase);
+      ExpectRangesMatch(s, model, rng, now - kRetention - 200, now + 100,
+                        where);
+      if (::testing::Test::HasFatalFailure()) return;
+      ASSERT_EQ(Visits(s, now - kRetention - 200, now + 100),
+                model.Visits(now - kRetention - 200, now + 100))
+          << where;
+      if (phase == 20) {
+        copy = std::make_unique<MinuteSeries>(s);
+        copy_model = std::make_unique<Model>(model);
+      }
+    }
+    // The copy is independent of the original and still exact.
+    ASSERT_NE(copy, nullptr);
+    copy->Add(now - 5, 7, 9);
+    copy_model->Add(now - 5, 7, 9);
+    ExpectRangesMatch(*copy, *copy_model, rng, now - kRetention - 200,
+                      now + 100, "copy");
+    ExpectRangesMatch(s, model, rng, now - kRetention - 200, now + 100,
+                      "original after the copy changed");
+  }
+}
+
+// A day's hour running sums start at 16 bits; a day holding 65536 or more
+// widens them to 32 bits, and one holding 2^32 or more to 64, keeping every
+// sum exact, late adds into earlier hours of a day included.
+TEST(MinuteSeriesTest, HourRunningSumsWidenWithoutLosingCounts) {
+  constexpr int64_t kDay = 1440;
+  const int64_t d0 = 20000 * kDay;  // a day boundary
+  MinuteSeries s;
+  Model model;
+  auto add = [&](int64_t m, uint32_t g, uint32_t t) {
+    s.Add(m, g, t);
+    model.Add(m, g, t);
+  };
+  auto check = [&](const char* what) {
+    for (int64_t a = d0 - 120; a < d0 + 3 * kDay; a += 97) {
+      for (int64_t b = a; b < d0 + 3 * kDay + 60; b += 131) {
+        ASSERT_EQ(s.Sum(a, b), model.Sum(a, b))
+            << what << " [" << a << ", " << b << ")";
+      }
+    }
+  };
+  // Day 0: a probe a minute for 10 hours: 600 a day, 16 bits.
+  for (int64_t m = d0; m < d0 + 600; ++m) add(m, 1, 1);
+  check("16 bits");
+  // Day 1: 1000 a minute for 66 minutes = 66000 > 65535: 32 bits.
+  for (int64_t m = d0 + kDay; m < d0 + kDay + 66; ++m) add(m, 999, 1000);
+  check("32 bits");
+  // Late adds into hours 0 and 5 of day 0, alternating (the later hours'
+  // sums catch up when the data moves to another hour).
+  for (int i = 0; i < 10; ++i) {
+    add(d0 + 7 + i, 1, 2);
+    add(d0 + 5 * 60 + 3 + i, 0, 5);
+    if (i % 3 == 0) check("late");
+  }
+  // Day 2: 3 minutes of 2^32 - 1 events: over 2^32, 64 bits.
+  for (int64_t m = d0 + 2 * kDay; m < d0 + 2 * kDay + 3; ++m) {
+    add(m, UINT32_MAX - 1, UINT32_MAX);
+  }
+  check("64 bits");
+  // And a late add into day 1 after widening.
+  add(d0 + kDay + 30, 3, 3);
+  add(d0 + kDay + 200, 3, 3);
+  check("late after 64 bits");
+  s.Seal(d0 + 3 * kDay);
+  check("sealed");
+  s.DropBefore(d0 + 300);
+  model.DropHoursBefore((d0 + 300) / 60);
+  check("dropped");
+}
+
+// An open hour keeps running sums of its minutes: any prefix is one read
+// whatever order the minutes came in, and exact past 2^32 in the hour.
+TEST(MinuteSeriesTest, OpenHourPrefixesInAnyMinuteOrder) {
+  for (uint64_t seed : {7, 8, 9}) {
+    std::mt19937_64 rng(seed);
+    MinuteSeries s;
+    Model model;
+    std::uniform_int_distribution<int> minute(0, 59);
+    for (int i = 0; i < 200; ++i) {
+      const int m = i < 60 ? i : minute(rng);  // in order, then anywhere
+      const uint32_t total =
+          seed == 9 && i % 50 == 0 ? UINT32_MAX / 2 : 1 + i % 3;
+      s.Add(kH + m, total / 2, total);
+      model.Add(kH + m, total / 2, total);
+      if (i % 13 == 0 || i == 199) {
+        for (int a = 0; a <= 60; ++a) {
+          ASSERT_EQ(s.Sum(kH, kH + a), model.Sum(kH, kH + a))
+              << "seed " << seed << " i " << i << " prefix " << a;
+          ASSERT_EQ(s.Sum(kH + a, kH + 61), model.Sum(kH + a, kH + 61));
+        }
+        ASSERT_EQ(Visits(s, kH, kH + 60), model.Visits(kH, kH + 60));
+        for (int m = 0; m < 60; ++m) {
+          ASSERT_EQ(s.Headroom(kH + m),
+                    MinuteSeries::kMaxMinuteCount -
+                        model.Sum(kH + m, kH + m + 1).total);
+        }
+      }
+    }
+  }
+}
+
+// After the retention dropped the first hours of a day, data may still come
+// for them (MinuteSeries allows it; the engine does not): the dropped counts
+// do not come back, the new ones count.
+TEST(MinuteSeriesTest, AddsBeforeTheFirstHourAfterADropWithinADay) {
+  constexpr int64_t kDay = 1440;
+  const int64_t d0 = 20000 * kDay;
+  MinuteSeries s;
+  for (int64_t m = d0; m < d0 + 600; ++m) s.Add(m, 1, 1);  // hours 0..9
+  s.Seal(d0 + 600);
+  s.DropBefore(d0 + 300);  // hours 0..4 of the day dropped
+  EXPECT_EQ(s.Sum(d0, d0 + 600), MC(300, 300));
+  s.Add(d0 + 130, 0, 4);  // hour 2 again
+  s.Add(d0 - 10, 1, 1);   // the day before
+  EXPECT_EQ(s.Sum(d0 - 60, d0 + 600), MC(301, 305));
+  EXPECT_EQ(s.Sum(d0 + 120, d0 + 180), MC(0, 4));
+  EXPECT_EQ(s.Sum(d0 + 131, d0 + 300), MC(0, 0));
+  EXPECT_EQ(s.Sum(d0 + 130, d0 + 301), MC(1, 5));
+  EXPECT_EQ(s.Sum(d0 - 10, d0 - 9), MC(1, 1));
+  EXPECT_EQ(s.Sum(d0 - 9, d0 + 130), MC(0, 0));
+  EXPECT_EQ(s.Sum(d0 + 300, d0 + 2 * kDay), MC(300, 300));
+}
+
+// Sealing returns the blocks of packed and flat hours to the allocator, but
+// one spare for the next hour.
+TEST(MinuteSeriesTest, SealingFreesBlocksButOneSpare) {
+  MinuteSeries s;
+  // 10 hours, each with one failure: blocks until sealed, then packed.
+  for (int m = 0; m < 600; ++m) s.Add(kH + m, m % 60 == 7 ? 0 : 1, 1);
+  const size_t open = s.MemoryUsage();
+  // Hours 100..107 end an hour or more before the newest minute (kH + 599).
+  s.Seal(kH + 600);
+  const size_t sealed = s.MemoryUsage();
+  // Eight blocks of 60 minutes x 8 bytes freed, but for the spare; their
+  // packed records (6 words each) are far smaller.
+  EXPECT_LT(sealed + 6 * 60 * 8, open);
+  EXPECT_EQ(s.Sum(kH, kH + 600), MC(590, 600));
+  // A late add into a sealed hour takes the spare: no more memory.
+  s.Add(kH + 5, 1, 1);
+  EXPECT_EQ(s.MemoryUsage(), sealed);
+  EXPECT_EQ(s.Sum(kH, kH + 600), MC(591, 601));
 }
 
 }  // namespace
