@@ -62,7 +62,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -76,6 +75,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "bench/temp_dir.h"
 #include "benchmark/benchmark.h"
 #include "bindings/grpc/server.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -86,7 +86,6 @@
 namespace sla::server {
 namespace {
 
-namespace fs = std::filesystem;
 
 constexpr int kBatch = 4096;
 // Batches a stream may have written and not yet seen acknowledged.
@@ -197,38 +196,14 @@ grpc::ByteBuffer Request(const std::string& batch_id,
 
 // ---------------------------------------------------------------- server
 
-// A fresh directory under $TEST_TMPDIR (else /tmp), removed with its contents
-// on destruction.
-class TempDir {
- public:
-  explicit TempDir(absl::string_view tag) {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string templ =
-        absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp",
-                     "/slakit_grpc_bench_", tag, "_XXXXXX");
-    if (::mkdtemp(templ.data()) == nullptr) {
-      Die("mkdtemp", absl::ErrnoToStatus(errno, templ));
-    }
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::sla::bench::TempDir;
 
 // An in-process server over a fresh data directory; shut down and removed on
 // destruction.
 class BenchServer {
  public:
-  explicit BenchServer(absl::string_view tag) : dir_(tag) {
+  explicit BenchServer(absl::string_view tag)
+      : dir_(absl::StrCat("slakit_grpc_bench_", tag)) {
     const Workload& w = GetWorkload();
     ServerOptions o;
     o.listen = "127.0.0.1:0";

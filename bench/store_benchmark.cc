@@ -73,6 +73,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "bench/temp_dir.h"
 #include "benchmark/benchmark.h"
 #include "probes/synthetic.h"
 #include "sla/clock.h"
@@ -188,32 +189,7 @@ const Split& GetSplit(int threads) {
 
 // ---------------------------------------------------------------- files
 
-// A fresh directory under $TEST_TMPDIR (else /tmp), removed with its contents
-// on destruction.
-class TempDir {
- public:
-  explicit TempDir(absl::string_view tag) {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string templ =
-        absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp",
-                     "/slakit_store_bench_", tag, "_XXXXXX");
-    if (::mkdtemp(templ.data()) == nullptr) {
-      Die("mkdtemp", absl::ErrnoToStatus(errno, templ));
-    }
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::sla::bench::TempDir;
 
 // Bytes of the regular files under `dir` whose name passes `keep`.
 template <typename Pred>
@@ -336,7 +312,7 @@ void BM_DurableIngest(benchmark::State& state, SyncPolicy policy) {
     if (day == days) {
       state.PauseTiming();
       close_store();
-      dir = std::make_unique<TempDir>("ingest");
+      dir = std::make_unique<TempDir>("slakit_store_bench_ingest");
       store = OpenWithSlis(dir->path(), options, w);
       ++cycle;
       for (int t = 0; t < threads; ++t) {
@@ -403,8 +379,9 @@ const Prepared& GetPrepared(bool snapshot) {
   if (slot) return *slot;
   const Workload& w = GetWorkload();
   slot = std::make_unique<Prepared>();
-  slot->dir = std::make_unique<TempDir>(snapshot ? "recovery_snapshot"
-                                                 : "recovery_log");
+  slot->dir = std::make_unique<TempDir>(
+      snapshot ? "slakit_store_bench_recovery_snapshot"
+               : "slakit_store_bench_recovery_log");
   {
     // The files do not depend on the sync policy; kNone prepares fastest.
     std::unique_ptr<Store> store =

@@ -525,7 +525,7 @@ std::vector<AlertEvent> AlertTracker::Forget(ObjectiveId id, absl::Time at) {
     e.severity = std::string(kSeverities[k]);
     e.from = slot.state;
     e.to = slot.state == AlertState::kFiring ? AlertState::kResolved
-                                              : AlertState::kInactive;
+                                             : AlertState::kInactive;
     e.at = at;
     if (slot.trigger >= 0 &&
         static_cast<size_t>(slot.trigger) < o->last.size()) {
