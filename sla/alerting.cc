@@ -506,6 +506,13 @@ std::vector<ActiveAlert> AlertTracker::Active() const {
   return out;
 }
 
+absl::Span<const absl::Duration> StandardBurnWindows() {
+  static constexpr absl::Duration kWindows[] = {
+      absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
+      absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
+  return kWindows;
+}
+
 std::vector<AlertEvent> AlertTracker::Forget(ObjectiveId id, absl::Time at) {
   absl::MutexLock lock(&mu_);
   std::vector<AlertEvent> out;

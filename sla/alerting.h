@@ -66,6 +66,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "sla/engine.h"
 #include "sla/objective.h"
 #include "sla/window.h"
@@ -115,6 +116,11 @@ absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(
 // and not in February. 30 days is the workbook's own reference and within
 // 7 % of every month, which is well inside the margin of these tiers.
 absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(const Window& window);
+
+// The look-back windows of every burn-rate report (GetStatus, /metrics,
+// slakit eval), shortest first: the distinct windows of the default tiers,
+// 5m 30m 1h 2h 6h 1d 3d.
+absl::Span<const absl::Duration> StandardBurnWindows();
 
 // How an objective alerts. Options struct; copyable.
 struct AlertPolicy {

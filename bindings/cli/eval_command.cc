@@ -15,13 +15,6 @@
 namespace sla {
 namespace cli {
 
-const std::vector<absl::Duration>& StandardBurnWindows() {
-  static const auto* const windows = new std::vector<absl::Duration>{
-      absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
-      absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
-  return *windows;
-}
-
 absl::StatusOr<EvalReport> EvaluateAll(Engine& engine, double target_percent,
                                        const std::string& window,
                                        absl::Time at) {
@@ -116,7 +109,7 @@ std::string RenderEvalJson(const EvalReport& report) {
   w.EndArray();
   w.Key("services");
   w.BeginArray();
-  const std::vector<absl::Duration>& windows = StandardBurnWindows();
+  const absl::Span<const absl::Duration> windows = StandardBurnWindows();
   for (const ServiceEval& s : report.services) {
     w.BeginObject();
     w.Key("service");

@@ -30,9 +30,6 @@
 namespace sla {
 namespace cli {
 
-// The look-back windows of every burn-rate report, shortest first.
-const std::vector<absl::Duration>& StandardBurnWindows();
-
 struct SeriesEval {
   std::string service;
   std::string probe;
@@ -42,7 +39,7 @@ struct SeriesEval {
 struct ServiceEval {
   std::string service;
   BudgetNumbers budget;
-  std::vector<double> burn_rates;  // parallel to StandardBurnWindows()
+  std::vector<double> burn_rates;  // parallel to sla::StandardBurnWindows()
   // The default burn-rate tiers of the window (sla/alerting.h), evaluated
   // at `at`; empty for windows shorter than 1h, which have none.
   std::vector<TierEvaluation> alerts;

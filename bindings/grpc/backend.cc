@@ -22,11 +22,6 @@
 namespace sla::server {
 namespace {
 
-// Windows of the /metrics burn rates, as the default tiers use them.
-constexpr absl::Duration kBurnWindows[] = {
-    absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
-    absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
-
 // FNV-1a, 64 bits: a fingerprint that is the same in every process (unlike
 // absl::Hash, which is seeded per process).
 uint64_t Fnv1a(absl::string_view s) {
@@ -830,11 +825,11 @@ std::vector<ObjectiveSample> Backend::MetricsSamples(absl::Time at) const {
       if (s.total > 0) s.availability_ratio = st->budget.availability;
       s.error_budget_remaining_ratio = st->budget.remaining;
       absl::StatusOr<BurnRates> rates =
-          engine().BurnRatesOfSpec(spec, at, kBurnWindows);
+          engine().BurnRatesOfSpec(spec, at, StandardBurnWindows());
       if (rates.ok()) {
         for (size_t i = 0; i < rates->rates.size(); ++i) {
           s.burn_rates.push_back(
-              {DurationToString(kBurnWindows[i]), rates->rates[i]});
+              {DurationToString(StandardBurnWindows()[i]), rates->rates[i]});
         }
       }
       if (spec.alerting) {

@@ -13,13 +13,9 @@
 namespace sla::server {
 namespace {
 
-// Windows of GetStatus: availability, and burn rates (as the default
-// alerting tiers use them).
+// Windows of GetStatus availability (burn rates: StandardBurnWindows()).
 constexpr absl::Duration kStatusWindows[] = {
     absl::Hours(1), absl::Hours(24), absl::Hours(24 * 7), absl::Hours(24 * 30)};
-constexpr absl::Duration kBurnWindows[] = {
-    absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
-    absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
 
 absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
@@ -342,11 +338,11 @@ grpc::Status SlaServiceImpl::GetStatusBody(grpc::ServerContext* context,
       o->set_bad(st->budget.bad);
       o->set_budget_remaining(st->budget.remaining);
       absl::StatusOr<BurnRates> rates =
-          engine.BurnRatesOfSpec(spec, at, kBurnWindows);
+          engine.BurnRatesOfSpec(spec, at, StandardBurnWindows());
       if (!rates.ok()) return ToGrpc(rates.status());
       for (size_t i = 0; i < rates->rates.size(); ++i) {
         v1::BurnRate* r = o->add_burn_rates();
-        ToProto(kBurnWindows[i], r->mutable_window());
+        ToProto(StandardBurnWindows()[i], r->mutable_window());
         r->set_rate(rates->rates[i]);
         r->set_good(rates->counts[i].good);
         r->set_total(rates->counts[i].total);
