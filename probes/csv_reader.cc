@@ -1,12 +1,6 @@
 #include "probes/csv_reader.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -15,11 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "probes/internal/table_builder.h"
 
 namespace sla {
 namespace probes {
@@ -27,22 +19,6 @@ namespace {
 
 constexpr absl::string_view kHeader =
     "timestamp_ms,service,probe,ok,latency_ms";
-constexpr int kMaxReportedErrors = 10;
-
-absl::Status ErrnoStatus(int err, absl::string_view what,
-                         const std::string& path) {
-  const std::string msg =
-      absl::StrCat(what, " '", path, "': ", std::strerror(err));
-  switch (err) {
-    case ENOENT:
-      return absl::NotFoundError(msg);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(msg);
-    default:
-      return absl::InternalError(msg);
-  }
-}
 
 // Exact fast path for plain decimals ("42", "42.125"): with at most 15
 // significant digits both the digits and the power of ten are exact doubles,
@@ -75,8 +51,8 @@ inline bool FastDecimal(const char* b, const char* e, double* out) {
 }
 
 // Parses one data line; on error returns a description naming the field.
-bool ParseLine(absl::string_view line, absl::string_view* key, ProbeResult* out,
-               std::string* error) {
+bool ParseLine(absl::string_view line, absl::string_view* service,
+               absl::string_view* probe, ProbeResult* out, std::string* error) {
   absl::string_view f[5];
   size_t n = 0;
   const char* p = line.data();
@@ -131,30 +107,24 @@ bool ParseLine(absl::string_view line, absl::string_view* key, ProbeResult* out,
       return false;
     }
   }
-  // "service,probe" as one interning key.
-  *key =
-      absl::string_view(f[1].data(), f[2].data() + f[2].size() - f[1].data());
+  *service = f[1];
+  *probe = f[2];
   return true;
 }
 
 // What one thread makes of a run of whole lines.
 struct Chunk {
-  ProbeTable table;
-  std::vector<std::pair<int64_t, std::string>> errors;  // (local line, text)
-  int64_t error_count = 0;
+  internal::TableBuilder table;
+  internal::LineErrors errors;  // line numbers local to the chunk
   int64_t lines = 0;
 };
 
 void ParseChunk(absl::string_view text, Chunk* chunk) {
-  ProbeTable& table = chunk->table;
   // Roughly 35 bytes a line: reserve to avoid regrowth on big files.
-  table.rows.reserve(text.size() / 32);
-  absl::flat_hash_map<absl::string_view, uint32_t> index;
+  chunk->table.ReserveRows(text.size() / 32);
   std::string error;
-  absl::string_view key;
-  absl::string_view last_key;
-  uint32_t last_id = 0;
-  bool have_last = false;
+  absl::string_view service;
+  absl::string_view probe;
   size_t pos = 0;
   while (pos < text.size()) {
     const char* nl = static_cast<const char*>(
@@ -166,26 +136,11 @@ void ParseChunk(absl::string_view text, Chunk* chunk) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;  // blank lines (a trailing newline) are fine
     ProbeResult r;
-    if (!ParseLine(line, &key, &r, &error)) {
-      if (++chunk->error_count <= kMaxReportedErrors) {
-        chunk->errors.emplace_back(chunk->lines, error);
-      }
+    if (!ParseLine(line, &service, &probe, &r, &error)) {
+      chunk->errors.Add(chunk->lines, std::move(error));
       continue;
     }
-    if (!have_last || key != last_key) {
-      auto [it, inserted] =
-          index.try_emplace(key, static_cast<uint32_t>(index.size()));
-      if (inserted) {
-        const size_t comma = key.find(',');
-        table.series.push_back(SeriesName{std::string(key.substr(0, comma)),
-                                          std::string(key.substr(comma + 1))});
-      }
-      last_key = key;
-      last_id = it->second;
-      have_last = true;
-    }
-    r.sli = last_id;
-    table.rows.push_back(r);
+    chunk->table.Add(service, probe, r);
   }
 }
 
@@ -225,78 +180,28 @@ absl::StatusOr<ProbeTable> ParseProbeCsv(absl::string_view text,
     other.join();
   }
 
-  int64_t error_count = 0;
-  std::vector<std::string> errors;
+  internal::LineErrors errors;
   int64_t first_line = 2;  // line 1 is the header
   for (const Chunk& c : chunks) {
-    error_count += c.error_count;
-    for (const auto& [line, text] : c.errors) {
-      if (errors.size() < kMaxReportedErrors) {
-        errors.push_back(
-            absl::StrCat(source, ":", first_line + line - 1, ": ", text));
-      }
-    }
+    errors.Append(c.errors, first_line - 1);
     first_line += c.lines;
   }
-  if (error_count > 0) {
-    std::string more;
-    if (error_count > kMaxReportedErrors) {
-      more = absl::StrCat("\n... and ", error_count - kMaxReportedErrors,
-                          " more bad lines");
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        error_count, " malformed line", error_count == 1 ? "" : "s",
-        ", nothing was read:\n", absl::StrJoin(errors, "\n"), more));
-  }
+  if (!errors.empty()) return errors.ToStatus(source);
 
-  ProbeTable table = std::move(chunks[0].table);
   for (size_t k = 1; k < chunks.size(); ++k) {
-    // Renumber the chunk's series into the first table's numbering.
-    absl::flat_hash_map<std::pair<std::string, std::string>, uint32_t> known;
-    for (uint32_t i = 0; i < table.series.size(); ++i) {
-      known.emplace(
-          std::make_pair(table.series[i].service, table.series[i].probe), i);
-    }
-    std::vector<uint32_t> remap;
-    for (SeriesName& s : chunks[k].table.series) {
-      auto [it, inserted] =
-          known.try_emplace(std::make_pair(s.service, s.probe),
-                            static_cast<uint32_t>(table.series.size()));
-      if (inserted) table.series.push_back(std::move(s));
-      remap.push_back(it->second);
-    }
-    const size_t offset = table.rows.size();
-    table.rows.resize(offset + chunks[k].table.rows.size());
-    ProbeResult* out = table.rows.data() + offset;
-    for (const ProbeResult& r : chunks[k].table.rows) {
-      *out = r;
-      out->sli = remap[r.sli];
-      ++out;
-    }
+    chunks[0].table.Append(std::move(chunks[k].table));
   }
+  ProbeTable table;
+  std::move(chunks[0].table).MoveTo(&table);
   return table;
 }
 
 absl::StatusOr<ProbeTable> ReadProbeCsv(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-  auto close_fd = absl::MakeCleanup([fd] { ::close(fd); });
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return ErrnoStatus(errno, "cannot stat", path);
-  if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", path, "' is not a regular file"));
-  }
-  if (st.st_size == 0) return ParseProbeCsv("", path);
-  void* data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
-                      MAP_PRIVATE, fd, 0);
-  if (data == MAP_FAILED) return ErrnoStatus(errno, "cannot map", path);
-  auto unmap = absl::MakeCleanup(
-      [data, &st] { ::munmap(data, static_cast<size_t>(st.st_size)); });
-  ::madvise(data, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
-  return ParseProbeCsv(absl::string_view(static_cast<const char*>(data),
-                                         static_cast<size_t>(st.st_size)),
-                       path);
+  absl::StatusOr<ProbeTable> table;
+  absl::Status read = internal::WithFileContents(
+      path, [&](absl::string_view text) { table = ParseProbeCsv(text, path); });
+  if (!read.ok()) return read;
+  return table;
 }
 
 absl::StatusOr<std::vector<SliId>> BindProbeTable(Engine& engine,

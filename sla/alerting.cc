@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -18,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "sla/engine.h"
 #include "sla/objective.h"
 #include "sla/window.h"
@@ -99,16 +102,29 @@ absl::Status ValidateTier(const BurnTier& t, size_t index) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateGuard(int64_t min_short_window_events) {
+  if (min_short_window_events < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("alert policy: min_short_window_events ",
+                     min_short_window_events, " is negative"));
+  }
+  return absl::OkStatus();
+}
+
 // Tiers with their windows resolved to indices into one distinct list, so
-// that one BurnRatesAt call serves them all.
-struct PreparedTiers {
-  std::vector<BurnTier> tiers;
-  std::vector<int> severity;  // per tier, index into kSeverities
-  std::vector<absl::Duration> windows;
-  std::vector<std::pair<int, int>> window_index;  // per tier: long, short
+// that one BurnRatesAt call (or one count per window) serves them all.
+// Inline storage: policies have a handful of tiers, and the stateless path
+// indexes explicit tiers at every call.
+constexpr size_t kInlineTiers = 8;
+using WindowList = absl::InlinedVector<absl::Duration, 2 * kInlineTiers>;
+struct TierIndex {
+  absl::InlinedVector<int, kInlineTiers> severity;  // into kSeverities
+  WindowList windows;                               // distinct
+  // Per tier: the indices of its long and short windows in `windows`.
+  absl::InlinedVector<std::pair<int, int>, kInlineTiers> window_index;
 };
 
-int WindowIndex(std::vector<absl::Duration>* windows, absl::Duration w) {
+int WindowIndex(WindowList* windows, absl::Duration w) {
   for (size_t i = 0; i < windows->size(); ++i) {
     if ((*windows)[i] == w) return static_cast<int>(i);
   }
@@ -117,59 +133,132 @@ int WindowIndex(std::vector<absl::Duration>* windows, absl::Duration w) {
 }
 
 // `tiers` must be valid (ValidateTier).
+TierIndex IndexTiers(absl::Span<const BurnTier> tiers) {
+  TierIndex x;
+  for (const BurnTier& t : tiers) {
+    x.severity.push_back(SeverityIndex(t.severity));
+    const int l = WindowIndex(&x.windows, t.long_window);
+    const int s = WindowIndex(&x.windows, t.short_window);
+    x.window_index.emplace_back(l, s);
+  }
+  return x;
+}
+
+struct PreparedTiers {
+  std::vector<BurnTier> tiers;
+  TierIndex index;
+};
+
+// `tiers` must be valid (ValidateTier).
 PreparedTiers PrepareTiers(std::vector<BurnTier> tiers) {
   PreparedTiers p;
   p.tiers = std::move(tiers);
-  p.severity.reserve(p.tiers.size());
-  p.window_index.reserve(p.tiers.size());
-  for (const BurnTier& t : p.tiers) {
-    p.severity.push_back(SeverityIndex(t.severity));
-    const int l = WindowIndex(&p.windows, t.long_window);
-    const int s = WindowIndex(&p.windows, t.short_window);
-    p.window_index.emplace_back(l, s);
-  }
+  p.index = IndexTiers(p.tiers);
   return p;
+}
+
+// One tier's evaluation from the rates and counts of its two windows; the
+// strings of `e` keep their storage.
+void FillTier(const BurnTier& tier, int severity, double long_rate,
+              double short_rate, const Counts& long_counts,
+              const Counts& short_counts, int64_t min_short_window_events,
+              TierEvaluation* e) {
+  e->tier = tier;
+  e->long_rate = long_rate;
+  e->short_rate = short_rate;
+  e->long_counts = long_counts;
+  e->short_counts = short_counts;
+  // Strict: a rate equal to the factor is on the line, not over it (see
+  // "Exactness" in alerting.h).
+  e->condition = long_rate > tier.factor && short_rate > tier.factor;
+  e->suppressed = false;
+  e->reason.clear();
+  e->top_component.clear();
+  e->top_component_minutes = 0;
+  if (e->condition && severity == 0 &&
+      short_counts.total < min_short_window_events) {
+    e->suppressed = true;
+    e->reason = absl::StrFormat(
+        "short window %s holds %d events < %d (low-traffic guard)",
+        DurationToString(tier.short_window), short_counts.total,
+        min_short_window_events);
+  }
 }
 
 // Fills `out` (resized to the tier count, its strings' storage reused).
 absl::Status EvaluatePrepared(const Engine& engine, ObjectiveId id,
-                              absl::Time at, const PreparedTiers& p,
+                              absl::Time at, absl::Span<const BurnTier> tiers,
+                              const TierIndex& index,
                               int64_t min_short_window_events,
                               std::vector<TierEvaluation>* out) {
-  absl::StatusOr<BurnRates> rates = engine.BurnRatesAt(id, at, p.windows);
+  absl::StatusOr<BurnRates> rates = engine.BurnRatesAt(id, at, index.windows);
   if (!rates.ok()) return rates.status();
-  out->resize(p.tiers.size());
-  for (size_t i = 0; i < p.tiers.size(); ++i) {
-    TierEvaluation& e = (*out)[i];
-    e.tier = p.tiers[i];
-    const auto [l, s] = p.window_index[i];
-    e.long_rate = rates->rates[l];
-    e.short_rate = rates->rates[s];
-    e.long_counts = rates->counts[l];
-    e.short_counts = rates->counts[s];
-    // Strict: a rate equal to the factor is on the line, not over it (see
-    // "Exactness" in alerting.h).
-    e.condition = e.long_rate > e.tier.factor && e.short_rate > e.tier.factor;
-    e.suppressed = false;
-    e.reason.clear();
-    if (e.condition && p.severity[i] == 0 &&
-        e.short_counts.total < min_short_window_events) {
-      e.suppressed = true;
-      e.reason = absl::StrFormat(
-          "short window %s holds %d events < %d (low-traffic guard)",
-          DurationToString(e.tier.short_window), e.short_counts.total,
-          min_short_window_events);
-    }
+  out->resize(tiers.size());
+  const int* severity = index.severity.data();
+  const std::pair<int, int>* window_index = index.window_index.data();
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    const auto [l, s] = window_index[i];
+    FillTier(tiers[i], severity[i], rates->rates[l], rates->rates[s],
+             rates->counts[l], rates->counts[s], min_short_window_events,
+             &(*out)[i]);
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<BurnTier>> TiersFor(const AlertPolicy& policy,
-                                               const ObjectiveSpec& spec) {
-  if (!policy.tiers.empty()) return policy.tiers;
-  absl::StatusOr<Window> window = Window::Parse(spec.window);
-  if (!window.ok()) return window.status();
-  return DefaultBurnTiers(*window);
+// The nominal length of a window for its default tiers (see
+// DefaultBurnTiers(const Window&)).
+absl::Duration NominalLength(const Window& window) {
+  if (window.is_rolling()) return window.length();
+  int days = 30;
+  switch (window.unit()) {
+    case CalendarUnit::kDay:
+      days = 1;
+      break;
+    case CalendarUnit::kIsoWeek:
+      days = 7;
+      break;
+    case CalendarUnit::kMonth:
+      days = 30;
+      break;
+    case CalendarUnit::kQuarter:
+      days = 90;
+      break;
+    case CalendarUnit::kYear:
+      days = 365;
+      break;
+  }
+  return absl::Hours(24 * days);
+}
+
+// The default tiers of `window`, prepared, from a small per-thread cache
+// keyed by the nominal length. A fleet has a handful of windows, and
+// deriving their tiers (and allocating them) for every objective at every
+// evaluation was most of the stateless path's cost. Per thread, so there
+// is no lock; the pointer stays valid until this thread's next call.
+absl::StatusOr<const PreparedTiers*> CachedDefaultTiers(const Window& window) {
+  struct Entry {
+    absl::Duration length;
+    std::unique_ptr<const PreparedTiers> tiers;
+  };
+  constexpr size_t kMaxEntries = 16;
+  thread_local std::vector<Entry> cache;
+  thread_local size_t next_victim = 0;
+  const absl::Duration length = NominalLength(window);
+  for (const Entry& e : cache) {
+    if (e.length == length) return e.tiers.get();
+  }
+  absl::StatusOr<std::vector<BurnTier>> tiers = DefaultBurnTiers(length);
+  if (!tiers.ok()) return tiers.status();
+  Entry entry{length, std::make_unique<const PreparedTiers>(
+                          PrepareTiers(*std::move(tiers)))};
+  if (cache.size() < kMaxEntries) {
+    cache.push_back(std::move(entry));
+    return cache.back().tiers.get();
+  }
+  Entry& victim = cache[next_victim];
+  next_victim = (next_victim + 1) % kMaxEntries;
+  victim = std::move(entry);
+  return victim.tiers.get();
 }
 
 }  // namespace
@@ -207,26 +296,13 @@ absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(
 }
 
 absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(const Window& window) {
-  if (window.is_rolling()) return DefaultBurnTiers(window.length());
-  int days = 30;
-  switch (window.unit()) {
-    case CalendarUnit::kDay:
-      days = 1;
-      break;
-    case CalendarUnit::kIsoWeek:
-      days = 7;
-      break;
-    case CalendarUnit::kMonth:
-      days = 30;
-      break;
-    case CalendarUnit::kQuarter:
-      days = 90;
-      break;
-    case CalendarUnit::kYear:
-      days = 365;
-      break;
-  }
-  return DefaultBurnTiers(absl::Hours(24 * days));
+  return DefaultBurnTiers(NominalLength(window));
+}
+
+absl::StatusOr<std::vector<BurnTier>> PolicyTiers(const AlertPolicy& policy,
+                                                  const Window& window) {
+  if (!policy.tiers.empty()) return policy.tiers;
+  return DefaultBurnTiers(window);
 }
 
 absl::Status ValidateAlertPolicy(const AlertPolicy& policy) {
@@ -234,10 +310,8 @@ absl::Status ValidateAlertPolicy(const AlertPolicy& policy) {
     absl::Status s = ValidateTier(policy.tiers[i], i);
     if (!s.ok()) return s;
   }
-  if (policy.min_short_window_events < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("alert policy: min_short_window_events ",
-                     policy.min_short_window_events, " is negative"));
+  if (absl::Status s = ValidateGuard(policy.min_short_window_events); !s.ok()) {
+    return s;
   }
   if (policy.for_duration < absl::ZeroDuration() ||
       policy.for_duration == absl::InfiniteDuration()) {
@@ -260,22 +334,55 @@ absl::StatusOr<std::vector<TierEvaluation>> EvaluateBurnTiers(
     const AlertPolicy& policy) {
   absl::Status valid = ValidateAlertPolicy(policy);
   if (!valid.ok()) return valid;
-  std::vector<BurnTier> defaults;
-  if (policy.tiers.empty()) {
+  std::vector<TierEvaluation> out;
+  if (!policy.tiers.empty()) {
+    absl::Status s =
+        EvaluatePrepared(engine, id, at, policy.tiers, IndexTiers(policy.tiers),
+                         policy.min_short_window_events, &out);
+    if (!s.ok()) return s;
+    return out;
+  }
+  // The objective's window without copying its spec, and its default tiers
+  // from the cache.
+  absl::StatusOr<Window> window = engine.GetObjectiveWindow(id);
+  if (!window.ok()) return window.status();
+  absl::StatusOr<const PreparedTiers*> prepared = CachedDefaultTiers(*window);
+  if (!prepared.ok()) {
     absl::StatusOr<ObjectiveSpec> spec = engine.GetObjective(id);
     if (!spec.ok()) return spec.status();
-    absl::StatusOr<std::vector<BurnTier>> tiers = TiersFor(policy, *spec);
-    if (!tiers.ok()) {
-      return Annotate(tiers.status(), spec->service, spec->name);
-    }
-    defaults = *std::move(tiers);
+    return Annotate(prepared.status(), spec->service, spec->name);
   }
-  const PreparedTiers prepared =
-      PrepareTiers(policy.tiers.empty() ? std::move(defaults) : policy.tiers);
-  std::vector<TierEvaluation> out;
-  absl::Status s = EvaluatePrepared(engine, id, at, prepared,
+  const PreparedTiers& p = **prepared;
+  absl::Status s = EvaluatePrepared(engine, id, at, p.tiers, p.index,
                                     policy.min_short_window_events, &out);
   if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<TierEvaluation>> EvaluateBurnTiersFromCounts(
+    absl::Span<const BurnTier> tiers, const Target& target,
+    int64_t min_short_window_events, WindowCountsFn counts) {
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    absl::Status s = ValidateTier(tiers[i], i);
+    if (!s.ok()) return s;
+  }
+  if (absl::Status s = ValidateGuard(min_short_window_events); !s.ok()) {
+    return s;
+  }
+  const TierIndex index = IndexTiers(tiers);
+  absl::InlinedVector<Counts, 2 * kInlineTiers> window_counts;
+  for (absl::Duration w : index.windows) {
+    absl::StatusOr<Counts> c = counts(w);
+    if (!c.ok()) return c.status();
+    window_counts.push_back(*c);
+  }
+  std::vector<TierEvaluation> out(tiers.size());
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    const auto [l, s] = index.window_index[i];
+    FillTier(tiers[i], index.severity[i], BurnRate(window_counts[l], target),
+             BurnRate(window_counts[s], target), window_counts[l],
+             window_counts[s], min_short_window_events, &out[i]);
+  }
   return out;
 }
 
@@ -291,6 +398,13 @@ absl::string_view AlertStateName(AlertState state) {
       return "resolved";
   }
   return "?";
+}
+
+absl::Span<const absl::Duration> StandardBurnWindows() {
+  static constexpr absl::Duration kWindows[] = {
+      absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
+      absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
+  return kWindows;
 }
 
 // ------------------------------------------------------------ AlertTracker
@@ -314,6 +428,9 @@ struct AlertSlot {
 struct AlertTracker::ObjectiveAlerts {
   std::string service;
   std::string name;
+  // Advance's keys: the caller evaluates, `prepared` holds no tiers and
+  // only the severities of the first evaluation.
+  bool external = false;
   int64_t min_short_window_events = 0;
   absl::Duration for_duration;
   absl::Duration resolve_after;
@@ -347,7 +464,13 @@ absl::Status AlertTracker::SetPolicy(ObjectiveId id, AlertPolicy policy) {
 absl::StatusOr<AlertTracker::ObjectiveAlerts*> AlertTracker::Prepare(
     const Engine& engine, ObjectiveId id) {
   if (id < objectives_.size() && objectives_[id] != nullptr) {
-    return objectives_[id].get();
+    ObjectiveAlerts* o = objectives_[id].get();
+    if (o->external) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(ObjectiveName(o->service, o->name), ": id ", id,
+                       " is a key of Advance, not an engine objective"));
+    }
+    return o;
   }
   absl::StatusOr<ObjectiveSpec> spec = engine.GetObjective(id);
   if (!spec.ok()) return spec.status();
@@ -356,7 +479,9 @@ absl::StatusOr<AlertTracker::ObjectiveAlerts*> AlertTracker::Prepare(
                                   : default_policy_;
   absl::Status valid = ValidateAlertPolicy(policy);
   if (!valid.ok()) return Annotate(valid, spec->service, spec->name);
-  absl::StatusOr<std::vector<BurnTier>> tiers = TiersFor(policy, *spec);
+  absl::StatusOr<Window> window = Window::Parse(spec->window);
+  if (!window.ok()) return Annotate(window.status(), spec->service, spec->name);
+  absl::StatusOr<std::vector<BurnTier>> tiers = PolicyTiers(policy, *window);
   if (!tiers.ok()) return Annotate(tiers.status(), spec->service, spec->name);
 
   auto alerts = std::make_unique<ObjectiveAlerts>();
@@ -371,6 +496,34 @@ absl::StatusOr<AlertTracker::ObjectiveAlerts*> AlertTracker::Prepare(
   return objectives_[id].get();
 }
 
+absl::StatusOr<AlertTracker::ObjectiveAlerts*> AlertTracker::PrepareKey(
+    ObjectiveId key, absl::string_view service, absl::string_view objective) {
+  if (key < objectives_.size() && objectives_[key] != nullptr) {
+    ObjectiveAlerts* o = objectives_[key].get();
+    if (!o->external) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(ObjectiveName(o->service, o->name), ": id ", key,
+                       " is an engine objective evaluated with Evaluate"));
+    }
+    return o;
+  }
+  const AlertPolicy& policy =
+      key < policies_.size() && policies_[key] != nullptr ? *policies_[key]
+                                                          : default_policy_;
+  absl::Status valid = ValidateAlertPolicy(policy);
+  if (!valid.ok()) return Annotate(valid, service, objective);
+  auto alerts = std::make_unique<ObjectiveAlerts>();
+  alerts->service = std::string(service);
+  alerts->name = std::string(objective);
+  alerts->external = true;
+  alerts->min_short_window_events = policy.min_short_window_events;
+  alerts->for_duration = policy.for_duration;
+  alerts->resolve_after = policy.resolve_after;
+  if (objectives_.size() <= key) objectives_.resize(size_t{key} + 1);
+  objectives_[key] = std::move(alerts);
+  return objectives_[key].get();
+}
+
 absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Evaluate(
     const Engine& engine, ObjectiveId id, absl::Time at) {
   absl::MutexLock lock(&mu_);
@@ -383,10 +536,68 @@ absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Evaluate(
         TimeToString(at), " is earlier than the previous evaluation ",
         TimeToString(o.last_at)));
   }
-  absl::Status s = EvaluatePrepared(engine, id, at, o.prepared,
-                                    o.min_short_window_events, &o.scratch);
+  absl::Status s =
+      EvaluatePrepared(engine, id, at, o.prepared.tiers, o.prepared.index,
+                       o.min_short_window_events, &o.scratch);
   if (!s.ok()) return s;
+  return AdvanceLocked(o, id, at, [&]() -> absl::StatusOr<double> {
+    absl::StatusOr<ObjectiveStatus> status = engine.Evaluate(id, at);
+    if (!status.ok()) return status.status();
+    return status->budget.remaining;
+  });
+}
+
+absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Advance(
+    ObjectiveId key, absl::string_view service, absl::string_view objective,
+    std::vector<TierEvaluation> evaluation, double budget_remaining,
+    absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<ObjectiveAlerts*> prepared =
+      PrepareKey(key, service, objective);
+  if (!prepared.ok()) return prepared.status();
+  ObjectiveAlerts& o = **prepared;
+  if (o.evaluated && at < o.last_at) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ObjectiveName(o.service, o.name), ": evaluation time ",
+        TimeToString(at), " is earlier than the previous evaluation ",
+        TimeToString(o.last_at)));
+  }
+  // The tiers' severities: fixed by the first evaluation.
+  absl::InlinedVector<int, kInlineTiers> severity;
+  for (const TierEvaluation& e : evaluation) {
+    severity.push_back(SeverityIndex(e.tier.severity));
+    if (severity.back() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ObjectiveName(o.service, o.name), ": severity '",
+                       e.tier.severity, "' is not \"page\" or \"ticket\""));
+    }
+  }
+  if (evaluation.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ObjectiveName(o.service, o.name), ": the evaluation has no tier"));
+  }
+  if (!o.evaluated) {
+    o.prepared.index.severity = severity;
+  } else if (o.prepared.index.severity != severity) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ObjectiveName(o.service, o.name), ": the evaluation has ",
+                     evaluation.size(),
+                     " tiers or other severities than its "
+                     "first, which had ",
+                     o.prepared.index.severity.size()));
+  }
+  o.scratch = std::move(evaluation);
+  return AdvanceLocked(o, key, at,
+                       [budget_remaining]() -> absl::StatusOr<double> {
+                         return budget_remaining;
+                       });
+}
+
+absl::StatusOr<std::vector<AlertEvent>> AlertTracker::AdvanceLocked(
+    ObjectiveAlerts& o, ObjectiveId id, absl::Time at,
+    absl::FunctionRef<absl::StatusOr<double>()> budget) {
   const std::vector<TierEvaluation>& eval = o.scratch;
+  const int* tier_severity = o.prepared.index.severity.data();
 
   // Advance a copy of the slots; commit once nothing can fail.
   std::array<AlertSlot, kNumSeverities> slots = o.slots;
@@ -401,7 +612,7 @@ absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Evaluate(
     int first = -1;  // the first alerting tier of this severity
     bool present = false;
     for (size_t i = 0; i < eval.size(); ++i) {
-      if (o.prepared.severity[i] != k) continue;
+      if (tier_severity[i] != k) continue;
       present = true;
       if (eval[i].alerting()) {
         first = static_cast<int>(i);
@@ -456,8 +667,8 @@ absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Evaluate(
 
   std::vector<AlertEvent> events;
   if (n_changes > 0) {
-    absl::StatusOr<ObjectiveStatus> status = engine.Evaluate(id, at);
-    if (!status.ok()) return status.status();
+    absl::StatusOr<double> remaining = budget();
+    if (!remaining.ok()) return remaining.status();
     events.reserve(n_changes);
     for (int c = 0; c < n_changes; ++c) {
       AlertEvent e;
@@ -469,7 +680,7 @@ absl::StatusOr<std::vector<AlertEvent>> AlertTracker::Evaluate(
       e.to = changes[c].to;
       e.at = at;
       e.evidence = eval[changes[c].tier];
-      e.budget_remaining = status->budget.remaining;
+      e.budget_remaining = *remaining;
       events.push_back(std::move(e));
     }
   }
@@ -504,13 +715,6 @@ std::vector<ActiveAlert> AlertTracker::Active() const {
     }
   }
   return out;
-}
-
-absl::Span<const absl::Duration> StandardBurnWindows() {
-  static constexpr absl::Duration kWindows[] = {
-      absl::Minutes(5), absl::Minutes(30), absl::Hours(1), absl::Hours(2),
-      absl::Hours(6),   absl::Hours(24),   absl::Hours(72)};
-  return kWindows;
 }
 
 std::vector<AlertEvent> AlertTracker::Forget(ObjectiveId id, absl::Time at) {

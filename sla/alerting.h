@@ -28,6 +28,17 @@
 //     //       1h rate 20.0 > 14.4 and 5m rate 20.0 > 14.4, budget 0.93}
 //   }
 //
+// Objectives the engine does not count (an application's, counted on its
+// composite's minutes by sla::EvaluateApplicationBurnTiers in
+// sla/report.h) are evaluated by the caller, from counts it supplies
+// (EvaluateBurnTiersFromCounts, the same arithmetic), and only their
+// lifecycle is the tracker's:
+//
+//   sla::AlertTracker apps(policy);
+//   std::vector<sla::TierEvaluation> tiers = ...;  // at `at`
+//   events = apps.Advance(/*key=*/0, "shop", "availability",
+//                         std::move(tiers), budget_remaining, at);
+//
 // Exactness. A tier's condition is `long_rate > factor && short_rate >
 // factor` with a strict `>`: a burn rate exactly equal to the factor does
 // not alert. Rates are Engine::BurnRatesAt's, each the correctly rounded
@@ -61,6 +72,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -147,6 +159,12 @@ struct AlertPolicy {
 // and positive, a negative guard or duration.
 absl::Status ValidateAlertPolicy(const AlertPolicy& policy);
 
+// The tiers `policy` applies to an objective over `window`: policy.tiers
+// when it has some (returned as they are; ValidateAlertPolicy checks them),
+// else DefaultBurnTiers(window), with its errors.
+absl::StatusOr<std::vector<BurnTier>> PolicyTiers(const AlertPolicy& policy,
+                                                  const Window& window);
+
 // One tier evaluated at one time.
 struct TierEvaluation {
   BurnTier tier;
@@ -160,6 +178,16 @@ struct TierEvaluation {
   // Why it is suppressed, e.g. "short window 5m holds 3 events < 10
   // (low-traffic guard)"; empty when not suppressed.
   std::string reason;
+  // Objectives of an application (sla::EvaluateApplicationBurnTiers): the
+  // component that caused the most down composite minutes within the long
+  // window [at - long_window, at), a minute counting for every component
+  // that caused it, alone or shared with others (sla/composite.h,
+  // "caused"); ties go to the smallest name. top_component_minutes is that
+  // number of minutes. Empty and 0 when no minute of the long window was
+  // down (or none could be attributed), and always for a service's
+  // objectives, which have no components.
+  std::string top_component;
+  int64_t top_component_minutes = 0;
 
   // Whether this tier alerts: its condition holds and it is not suppressed.
   bool alerting() const { return condition && !suppressed; }
@@ -171,9 +199,34 @@ struct TierEvaluation {
 // policy.tiers (or to the default tiers when policy.tiers is empty).
 // Stateless: for_duration and resolve_after play no part here.
 // NotFound for an unknown objective; InvalidArgument for a bad policy.
+// Cost: one lock-free objective lookup and one BurnRatesAt; the default
+// tiers of a window are derived once per thread and window length and then
+// reused.
 absl::StatusOr<std::vector<TierEvaluation>> EvaluateBurnTiers(
     const Engine& engine, ObjectiveId id, absl::Time at,
     const AlertPolicy& policy);
+
+// The counts of one look-back window that ends at the evaluation time:
+// `window` (a positive whole number of minutes) -> the good and total
+// events (or intervals) of [end - window, end).
+using WindowCountsFn =
+    absl::FunctionRef<absl::StatusOr<Counts>(absl::Duration window)>;
+
+// Evaluates `tiers` from counts the caller supplies, for objectives the
+// engine does not count itself (an application's composite minutes, see
+// sla::EvaluateApplicationBurnTiers). `counts` is called once per distinct
+// window of `tiers`, in order of first use (a tier's long window before its
+// short one). Each rate is sla::BurnRate(counts, target), the correctly
+// rounded double of the exact rational, and the condition (strict `>`),
+// the low-traffic guard (page tiers whose short window holds fewer than
+// `min_short_window_events` events) and its reason are exactly
+// EvaluateBurnTiers's. Result parallel to `tiers`, top_component empty.
+// InvalidArgument for an invalid tier (as ValidateAlertPolicy) or a
+// negative guard; an error of `counts` is returned as it is. Stateless and
+// thread-safe when `counts` is.
+absl::StatusOr<std::vector<TierEvaluation>> EvaluateBurnTiersFromCounts(
+    absl::Span<const BurnTier> tiers, const Target& target,
+    int64_t min_short_window_events, WindowCountsFn counts);
 
 // Lifecycle of one alert (one objective and severity).
 //
@@ -195,8 +248,8 @@ absl::string_view AlertStateName(AlertState state);
 
 // One state change of one alert, with the evaluation that caused it.
 struct AlertEvent {
-  ObjectiveId id = 0;
-  std::string service;    // the objective's service
+  ObjectiveId id = 0;     // the engine's objective id, or Advance's key
+  std::string service;    // the objective's service (or application)
   std::string objective;  // the objective's name
   std::string severity;   // "page" or "ticket"
   AlertState from = AlertState::kInactive;
@@ -206,14 +259,15 @@ struct AlertEvent {
   // (policy order). Leaving them: the tier that put the alert there,
   // evaluated now.
   TierEvaluation evidence;
-  // Engine::Evaluate(id, at).budget.remaining: fraction of the objective's
-  // error budget left over its window (negative when overspent).
+  // Engine::Evaluate(id, at).budget.remaining (Advance: its argument):
+  // fraction of the objective's error budget left over its window
+  // (negative when overspent).
   double budget_remaining = 1;
 };
 
 // An alert that is pending or firing.
 struct ActiveAlert {
-  ObjectiveId id = 0;
+  ObjectiveId id = 0;  // the engine's objective id, or Advance's key
   std::string service;
   std::string objective;
   std::string severity;
@@ -230,7 +284,11 @@ struct ActiveAlert {
 // Serves one Engine: ids refer to it, and the objective's service, name and
 // window are read from it at the objective's first evaluation. Whether an
 // objective should alert at all (ObjectiveSpec::alerting) is the caller's
-// choice: the tracker evaluates the objectives it is asked about.
+// choice: the tracker evaluates the objectives it is asked about. Or it
+// serves a caller that evaluates its objectives itself (Advance), under
+// keys of its own; one key is used with Evaluate or with Advance, never
+// both (FailedPrecondition), and a tracker keeps its keys apart from the
+// engine's ids only if the caller does: give each kind its own tracker.
 //
 // Thread-safe (one mutex; calls are serialized). Holds state, so neither
 // copyable nor movable.
@@ -255,12 +313,43 @@ class AlertTracker {
   // InvalidArgument otherwise, and nothing changes. NotFound for an unknown
   // objective. Allocation-light: per-objective buffers are reused; the
   // engine's Evaluate (for budget_remaining) runs only when there are
-  // events.
+  // events. FailedPrecondition for an id used with Advance.
+  //
+  // One state machine serves both: Evaluate(engine, id, at) does what
+  // EvaluateBurnTiers with the objective's policy followed by Advance with
+  // the objective's names and budget would.
   absl::StatusOr<std::vector<AlertEvent>> Evaluate(const Engine& engine,
                                                    ObjectiveId id,
                                                    absl::Time at);
 
-  // Pending and firing alerts, by objective id, page before ticket.
+  // The lifecycle alone, for an objective the caller evaluates: advances
+  // the alerts of `key` with `evaluation`, its tiers evaluated at `at`
+  // (e.g. EvaluateBurnTiersFromCounts), and returns the state changes as
+  // Evaluate does (page before ticket; the evidence is the evaluation's
+  // tier, top_component included), each carrying `budget_remaining`.
+  //
+  // `key` is the caller's name for one objective definition: a small
+  // integer (the tracker's tables are indexed by it), kept for as long as
+  // the definition is and then released with Forget. `service` and
+  // `objective` name it in events and Active(); they are read at the key's
+  // first call. The key's policy (SetPolicy, else the tracker's) gives
+  // for_duration and resolve_after; its tiers and guard are the caller's to
+  // apply. `evaluation` must hold the same tiers, in the same order, at
+  // every call: its length and each tier's severity are fixed by the first
+  // call.
+  //
+  // InvalidArgument, and nothing changes, for `at` earlier than the key's
+  // previous call, an empty evaluation, a severity other than "page" or
+  // "ticket", an evaluation whose length or severities differ from the
+  // first call's, or a bad policy; FailedPrecondition for a key used with
+  // Evaluate.
+  absl::StatusOr<std::vector<AlertEvent>> Advance(
+      ObjectiveId key, absl::string_view service, absl::string_view objective,
+      std::vector<TierEvaluation> evaluation, double budget_remaining,
+      absl::Time at);
+
+  // Pending and firing alerts, by objective id (or key), page before
+  // ticket.
   std::vector<ActiveAlert> Active() const;
 
   // Stops tracking objective `id` (its definition is gone, e.g. a new
@@ -280,6 +369,18 @@ class AlertTracker {
 
   // Resolves policy and objective metadata for `id` at first use.
   absl::StatusOr<ObjectiveAlerts*> Prepare(const Engine& engine, ObjectiveId id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same for a key of Advance.
+  absl::StatusOr<ObjectiveAlerts*> PrepareKey(ObjectiveId key,
+                                              absl::string_view service,
+                                              absl::string_view objective)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The state machine: advances `o` (id `id`) with the evaluation in
+  // o->scratch at `at`; `budget` is asked for only when something changes.
+  // Commits nothing unless it succeeds.
+  absl::StatusOr<std::vector<AlertEvent>> AdvanceLocked(
+      ObjectiveAlerts& o, ObjectiveId id, absl::Time at,
+      absl::FunctionRef<absl::StatusOr<double>()> budget)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const AlertPolicy default_policy_;

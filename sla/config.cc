@@ -20,6 +20,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "sla/catalog.h"
+#include "sla/internal/node_reader.h"
+#include "sla/internal/probe_reader.h"
 #include "yaml-cpp/yaml.h"
 
 namespace sla {
@@ -83,113 +85,9 @@ void ApplyCatalogDefaults(const CatalogEntry& e, ContractSpec* spec) {
 
 // Walks the YAML tree, collecting every problem with its position and path
 // instead of stopping at the first.
-class Parser {
+class Parser : public internal::NodeReader {
  public:
-  explicit Parser(absl::string_view source) : source_(source) {}
-
-  void Problem(const YAML::Node& node, absl::string_view path,
-               absl::string_view what) {
-    const YAML::Mark m = node.Mark();
-    if (m.line >= 0) {
-      problems_.push_back(absl::StrCat(source_, ":", m.line + 1, ":",
-                                       m.column + 1, ": ", path, ": ", what));
-    } else {
-      problems_.push_back(absl::StrCat(source_, ": ", path, ": ", what));
-    }
-  }
-  const std::vector<std::string>& problems() const { return problems_; }
-
-  // Reports keys of a map not in `allowed`; false if `node` is not a map.
-  bool Map(const YAML::Node& node, absl::string_view path,
-           std::initializer_list<absl::string_view> allowed) {
-    if (!node.IsMap()) {
-      Problem(node, path, "expected a mapping ({key: value, ...})");
-      return false;
-    }
-    for (const auto& kv : node) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Problem(kv.first, absl::StrCat(path, ".", key),
-                absl::StrCat("unknown key (expected one of ",
-                             absl::StrJoin(allowed, ", "), ")"));
-      }
-    }
-    return true;
-  }
-
-  bool String(const YAML::Node& node, absl::string_view path,
-              std::string* out) {
-    if (!node.IsScalar() || node.Scalar().empty()) {
-      Problem(node, path, "expected a non-empty string");
-      return false;
-    }
-    *out = node.Scalar();
-    return true;
-  }
-
-  bool Number(const YAML::Node& node, absl::string_view path, double* out) {
-    double v = 0;
-    if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &v) ||
-        !std::isfinite(v)) {
-      Problem(node, path,
-              absl::StrCat("expected a finite number, got '",
-                           node.IsScalar() ? node.Scalar() : "(not a scalar)",
-                           "'"));
-      return false;
-    }
-    *out = v;
-    return true;
-  }
-
-  bool Bool(const YAML::Node& node, absl::string_view path, bool* out) {
-    const std::string t =
-        node.IsScalar() ? absl::AsciiStrToLower(node.Scalar()) : "";
-    if (t == "true" || t == "yes" || t == "on") {
-      *out = true;
-    } else if (t == "false" || t == "no" || t == "off") {
-      *out = false;
-    } else {
-      Problem(node, path, "expected true or false");
-      return false;
-    }
-    return true;
-  }
-
-  bool Duration(const YAML::Node& node, absl::string_view path,
-                absl::Duration* out) {
-    std::string text;
-    if (!String(node, path, &text)) return false;
-    absl::StatusOr<absl::Duration> d = ParseDuration(text);
-    if (!d.ok()) {
-      Problem(node, path, d.status().message());
-      return false;
-    }
-    *out = *d;
-    return true;
-  }
-
-  bool Time(const YAML::Node& node, absl::string_view path, absl::Time* out) {
-    std::string text;
-    if (!String(node, path, &text)) return false;
-    absl::StatusOr<absl::Time> t = ParseTimestamp(text);
-    if (!t.ok()) {
-      Problem(node, path, t.status().message());
-      return false;
-    }
-    *out = *t;
-    return true;
-  }
-
-  // A percentage strictly between 0 and 100.
-  bool Percent(const YAML::Node& node, absl::string_view path, double* out) {
-    if (!Number(node, path, out)) return false;
-    if (!(*out > 0 && *out < 100)) {
-      Problem(node, path,
-              absl::StrCat(node.Scalar(), " is not a percentage in (0, 100)"));
-      return false;
-    }
-    return true;
-  }
+  using NodeReader::NodeReader;
 
   void Contract(const YAML::Node& node, absl::string_view path,
                 absl::TimeZone zone, ServiceConfig* service);
@@ -206,14 +104,8 @@ class Parser {
             AlertSinkConfig* out);
   bool Argv(const YAML::Node& node, absl::string_view path,
             std::vector<std::string>* out);
-  bool Integer(const YAML::Node& node, absl::string_view path, int64_t min,
-               int64_t* out);
   bool Expression(const YAML::Node& node, absl::string_view path,
                   CompositeExpr* out);
-
- private:
-  std::string source_;
-  std::vector<std::string> problems_;
 };
 
 void Parser::Contract(const YAML::Node& node, absl::string_view path,
@@ -223,7 +115,7 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
             "maintenance_counts_as_downtime", "credits"})) {
     return;
   }
-  const size_t problems_before = problems_.size();
+  const size_t problems_before = problems().size();
   ContractSpec spec;
   spec.zone = zone;
   // A catalog entry gives the defaults; the fields written here override.
@@ -335,7 +227,7 @@ void Parser::Contract(const YAML::Node& node, absl::string_view path,
     }
   }
   // Field problems are reported already; check the whole only without them.
-  if (problems_.size() == problems_before) {
+  if (problems().size() == problems_before) {
     absl::Status s = ValidateContract(spec);
     if (!s.ok()) {
       // Name the field as the file spells it, at its own position.
@@ -479,20 +371,6 @@ void Parser::Objective(const YAML::Node& node, absl::string_view path,
     }
     rules->remediation = std::move(remediation);
   }
-}
-
-bool Parser::Integer(const YAML::Node& node, absl::string_view path,
-                     int64_t min, int64_t* out) {
-  int64_t v = 0;
-  if (!node.IsScalar() || !absl::SimpleAtoi(node.Scalar(), &v) || v < min) {
-    Problem(
-        node, path,
-        absl::StrCat("expected an integer >= ", min, ", got '",
-                     node.IsScalar() ? node.Scalar() : "(not a scalar)", "'"));
-    return false;
-  }
-  *out = v;
-  return true;
 }
 
 bool Parser::Argv(const YAML::Node& node, absl::string_view path,
@@ -842,7 +720,8 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
           const YAML::Node s = services[i];
           const std::string path = absl::StrCat("services[", i, "]");
           if (!p.Map(s, path,
-                     {"name", "tenant", "owner", "contract", "objectives"})) {
+                     {"name", "tenant", "owner", "contract", "objectives",
+                      "probes"})) {
             continue;
           }
           ServiceConfig service;
@@ -900,6 +779,9 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
               }
             }
           }
+          if (const YAML::Node probes = s["probes"]) {
+            internal::ReadProbes(p, probes, path + ".probes", &service.probes);
+          }
           config.services.push_back(std::move(service));
         }
       }
@@ -941,17 +823,35 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
             if (!objs.IsSequence()) {
               p.Problem(objs, path + ".objectives", "expected a list");
             } else {
+              std::set<std::string> names;
               for (size_t k = 0; k < objs.size(); ++k) {
                 ObjectiveSpec o;
-                ObjectiveRules unused;  // applications do not alert yet
+                ObjectiveRules rules;
                 const std::string opath =
                     absl::StrCat(path, ".objectives[", k, "]");
                 p.Objective(objs[k], opath, app.name, config.timezone, &o,
-                            &unused);
-                if (o.alerting) {
-                  p.Problem(objs[k]["alerting"], opath + ".alerting",
-                            "applications' objectives do not alert yet; "
-                            "alert on their services' objectives");
+                            &rules);
+                // Alerts are per objective name, as for a service.
+                if (!o.name.empty() && !names.insert(o.name).second) {
+                  p.Problem(objs[k], opath + ".name",
+                            absl::StrCat("objective '", o.name,
+                                         "' is declared twice"));
+                }
+                // Their burn-rate alerts are wired (slakit serve); recovery
+                // actions and the early warning are not yet.
+                if (objs[k].IsMap() && objs[k]["remediation"]) {
+                  p.Problem(objs[k]["remediation"], opath + ".remediation",
+                            "applications' objectives run no recovery "
+                            "action yet; put it on a service's objective");
+                }
+                const YAML::Node alerting =
+                    objs[k].IsMap() ? objs[k]["alerting"] : YAML::Node();
+                if (alerting && alerting.IsMap() &&
+                    alerting["exhaustion_warning"]) {
+                  p.Problem(alerting["exhaustion_warning"],
+                            opath + ".alerting.exhaustion_warning",
+                            "applications' objectives have no early "
+                            "warning yet; put it on a service's objective");
                 }
                 // An application's objective counts the composite's
                 // minutes; it has no SLIs or slices of its own.
@@ -970,6 +870,7 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
                             "composite's minutes: only occurrences");
                 }
                 app.objectives.push_back(std::move(o));
+                app.rules.push_back(std::move(rules));
               }
             }
           }

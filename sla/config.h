@@ -28,8 +28,14 @@
 //           remediation: {command: [/usr/local/bin/failover, sql],
 //                         on: page, cooldown: 10m, max_attempts: 3,
 //                         per: 1h, timeout: 1m, dry_run: false}
+//       probes:                      # active checks; see sla/probe_config.h
+//         - {name: api, interval: 30s,
+//            http: {url: "https://sql-api.example/health", timeout: 2s}}
 //   applications:
-//     - {name: orders, components: {all_of: [web, {any_of: [sql, queue]}]}}
+//     - name: orders
+//       components: {all_of: [web, {any_of: [sql, queue]}]}
+//       objectives:                  # on the composite's up/down minutes
+//         - {name: availability, target: 99.5, window: 30d, alerting: true}
 //   maintenance:
 //     - {service: sql, start: 2024-01-10T02:00:00Z,
 //        end: 2024-01-10T03:00:00Z}
@@ -66,6 +72,7 @@
 #include "sla/composite.h"
 #include "sla/contract.h"
 #include "sla/objective.h"
+#include "sla/probe_config.h"
 #include "sla/window.h"
 
 namespace sla {
@@ -120,6 +127,9 @@ struct ServiceConfig {
   std::vector<ObjectiveSpec> objectives;
   // Their alerting and remediation rules, parallel to `objectives`.
   std::vector<ObjectiveRules> rules;
+  // Active checks slakit runs itself (slakit serve, slakit probe); each is
+  // the probe-success series (name, probe.name). See sla/probe_config.h.
+  std::vector<ProbeConfig> probes;
 };
 
 struct ApplicationConfig {
@@ -131,6 +141,13 @@ struct ApplicationConfig {
   // Objectives computed from the composite's intervals; `service` holds the
   // application's name.
   std::vector<ObjectiveSpec> objectives;
+  // Their alerting rules, parallel to `objectives`: `alerting: true` or a
+  // policy alerts on the composite's burn rate, with the top contributing
+  // component in the evidence (slakit serve; sla/report.h
+  // EvaluateApplicationBurnTiers). `remediation` and `exhaustion_warning`
+  // are refused on an application's objective (not wired yet), so
+  // `remediation` is never set and `exhaustion_warning` is zero.
+  std::vector<ObjectiveRules> rules;
 };
 
 struct MaintenanceWindow {

@@ -340,6 +340,15 @@ absl::StatusOr<ObjectiveSpec> Engine::GetObjective(ObjectiveId id) const {
   return objectives_[id]->spec;
 }
 
+absl::StatusOr<Window> Engine::GetObjectiveWindow(ObjectiveId id) const {
+  const ObjectiveEntry* entry = FindObjectiveEntry(id);
+  if (entry == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("objective id ", id, " is unknown"));
+  }
+  return entry->window;
+}
+
 absl::StatusOr<ObjectiveId> Engine::FindObjective(
     absl::string_view service, absl::string_view name) const {
   absl::ReaderMutexLock lock(&registry_mu_);

@@ -161,7 +161,12 @@ class Engine {
   // Declares an objective. InvalidArgument for a bad target, window, slice
   // or an SLI list mixing nothing; NotFound for unknown service or SLI.
   absl::StatusOr<ObjectiveId> AddObjective(const ObjectiveSpec& spec);
+  // The spec of a declared objective (copy), or NotFound.
   absl::StatusOr<ObjectiveSpec> GetObjective(ObjectiveId id) const;
+  // Its window, parsed, without copying the spec or taking a lock (for
+  // per-evaluation callers such as sla::EvaluateBurnTiers); NotFound for an
+  // unknown id.
+  absl::StatusOr<Window> GetObjectiveWindow(ObjectiveId id) const;
   // The id of a declared objective, or NotFound.
   absl::StatusOr<ObjectiveId> FindObjective(absl::string_view service,
                                             absl::string_view name) const;

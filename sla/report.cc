@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -278,6 +279,89 @@ absl::StatusOr<Attribution> ObserveApplication(const Engine& engine,
       StatesFor(engine, config, app.components, interval, &owners);
   if (!states.ok()) return states.status();
   return Attribute(app.components, *states, owners);
+}
+
+namespace {
+
+// Up and counted (up + down) states of intervals [from, to) of `states`.
+Counts StateCounts(const StateSeries& states, int64_t from, int64_t to) {
+  Counts c;
+  for (int64_t m = std::max<int64_t>(0, from); m < to; ++m) {
+    const IntervalState st = states.Get(m);
+    if (st == IntervalState::kNoData) continue;
+    ++c.total;
+    c.good += st == IntervalState::kUp;
+  }
+  return c;
+}
+
+}  // namespace
+
+absl::StatusOr<ApplicationBurnTiers> EvaluateApplicationBurnTiers(
+    const Engine& engine, const Config& config, const ApplicationConfig& app,
+    const ObjectiveSpec& objective, const AlertPolicy& policy, absl::Time at) {
+  const auto annotate = [&](const absl::Status& s) {
+    return absl::Status(
+        s.code(), absl::StrCat("objective '", app.name, "/", objective.name,
+                               "': ", s.message()));
+  };
+  if (absl::Status s = ValidateAlertPolicy(policy); !s.ok()) {
+    return annotate(s);
+  }
+  absl::StatusOr<Target> target = Target::FromPercent(objective.target_percent);
+  if (!target.ok()) return annotate(target.status());
+  absl::StatusOr<Window> window = Window::Parse(objective.window);
+  if (!window.ok()) return annotate(window.status());
+  absl::StatusOr<std::vector<BurnTier>> tiers = PolicyTiers(policy, *window);
+  if (!tiers.ok()) return annotate(tiers.status());
+
+  // One observation, ending at floor(at), long enough for the objective's
+  // window and every tier's long window.
+  const absl::Time end = FloorToMinute(at);
+  const Interval budget_window = window->ResolveAsOf(at);
+  absl::Duration longest = end - std::min(budget_window.from, end);
+  for (const BurnTier& t : *tiers) longest = std::max(longest, t.long_window);
+  const Interval observed{end - longest, end};
+  absl::StatusOr<Attribution> a =
+      ObserveApplication(engine, config, app, observed);
+  if (!a.ok()) return a.status();
+  const StateSeries& states = a->observation.states;
+  const int64_t n = states.size();
+
+  ApplicationBurnTiers out;
+  absl::StatusOr<std::vector<TierEvaluation>> evaluated =
+      EvaluateBurnTiersFromCounts(
+          *tiers, *target, policy.min_short_window_events,
+          [&](absl::Duration w) -> absl::StatusOr<Counts> {
+            return StateCounts(states, n - w / absl::Minutes(1), n);
+          });
+  if (!evaluated.ok()) return annotate(evaluated.status());
+  out.tiers = *std::move(evaluated);
+
+  // The top contributing component of each tier's long window: the most
+  // down minutes caused (alone or shared), ties to the smallest name.
+  for (TierEvaluation& e : out.tiers) {
+    const int64_t from = n - e.tier.long_window / absl::Minutes(1);
+    std::map<std::string, int64_t> caused;  // by name: ties in name order
+    for (const DownInterval& d : a->down) {
+      if (d.interval < from) continue;
+      for (const std::string& c :
+           a->down_sets[static_cast<size_t>(d.down_set)].caused) {
+        ++caused[c];
+      }
+    }
+    for (const auto& [component, minutes] : caused) {
+      if (minutes > e.top_component_minutes) {
+        e.top_component = component;
+        e.top_component_minutes = minutes;
+      }
+    }
+  }
+  const int64_t budget_from =
+      (std::min(budget_window.from, end) - observed.from) / absl::Minutes(1);
+  out.budget_remaining =
+      ComputeBudget(StateCounts(states, budget_from, n), *target).remaining;
+  return out;
 }
 
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text) {

@@ -227,6 +227,38 @@ absl::StatusOr<Attribution> ObserveApplication(const Engine& engine,
                                                const ApplicationConfig& app,
                                                const Interval& interval);
 
+// One application objective's burn-rate tiers at one time (for its alerts;
+// slakit serve feeds them to AlertTracker::Advance).
+struct ApplicationBurnTiers {
+  // Parallel to PolicyTiers(policy, the objective's window), each with its
+  // composite counts (up minutes, up + down minutes), exact burn rates and
+  // its top contributing component over its long window.
+  std::vector<TierEvaluation> tiers;
+  // Fraction of the objective's error budget left over its window as of
+  // `at` (Window::ResolveAsOf, as Engine::Evaluate), on the composite's
+  // minutes: ComputeBudget(up, up + down).remaining.
+  double budget_remaining = 1;
+};
+
+// Evaluates `objective` (one of app.objectives: its target and window are
+// read) of application `app` of `config` at `at` with `policy` (its tiers,
+// or the defaults for the objective's window, and its low-traffic guard),
+// as EvaluateBurnTiers does for a service's objective: every look-back
+// window ends at floor(at) to the minute, and its counts are the
+// composite's up and down minutes in it (ObserveApplication: a minute
+// without data is left out), so a rate is the correctly rounded
+// sla::BurnRate of exact integers. One observation covers the longest
+// window (tiers and objective window alike) and serves every answer.
+// Errors: InvalidArgument for a bad policy, target or window (naming the
+// objective) and ObserveApplication's. Thread-safe (reads the engine only).
+//
+//   all_of(web, sql), sql down 30 of the last 60 minutes, 99.9 % over 30d:
+//   the 1h/5m page tier has long_rate 30/60 / 0.001 = 500, top_component
+//   "sql", top_component_minutes 30.
+absl::StatusOr<ApplicationBurnTiers> EvaluateApplicationBurnTiers(
+    const Engine& engine, const Config& config, const ApplicationConfig& app,
+    const ObjectiveSpec& objective, const AlertPolicy& policy, absl::Time at);
+
 // Parses "2024-01". InvalidArgument otherwise.
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text);
 

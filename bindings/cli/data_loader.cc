@@ -14,8 +14,10 @@
 #include "absl/strings/str_format.h"
 #include "bindings/cli/files.h"
 #include "probes/csv_reader.h"
+#include "probes/importer.h"
 #include "sla/config.h"
 #include "sla/storage/store.h"
+#include "sla/window.h"
 #include "zlib.h"
 
 namespace sla {
@@ -111,7 +113,50 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
 absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
   if (options.file.empty() && options.config.empty()) {
     return absl::InvalidArgumentError(
-        "give a CSV file to import, --config to keep, or both");
+        "give a file to import (CSV, JSON lines or Prometheus text), "
+        "--config to keep, or both");
+  }
+  if (options.file.empty() &&
+      (!options.format.empty() || !options.service.empty() ||
+       !options.probe.empty() || !options.at.empty())) {
+    return absl::InvalidArgumentError(
+        "--format, --service, --probe and --at describe a file to import; "
+        "none was given");
+  }
+  // What the file is, before anything is written.
+  probes::ImportFormat format = probes::ImportFormat::kCsv;
+  probes::ImportOptions defaults;
+  if (!options.file.empty()) {
+    absl::StatusOr<probes::ImportFormat> f =
+        options.format.empty() ? probes::FormatFromPath(options.file)
+                               : probes::FormatFromName(options.format);
+    if (!f.ok()) {
+      return absl::Status(
+          f.status().code(),
+          options.format.empty()
+              ? std::string(f.status().message())
+              : absl::StrCat("--format: ", f.status().message()));
+    }
+    format = *f;
+    defaults.service = options.service;
+    defaults.probe = options.probe;
+    if (!options.at.empty()) {
+      absl::StatusOr<absl::Time> at = ParseTimestamp(options.at);
+      if (!at.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--at: ", at.status().message()));
+      }
+      defaults.at = *at;
+    }
+    if (format != probes::ImportFormat::kPrometheus &&
+        (!options.service.empty() || !options.probe.empty() ||
+         !options.at.empty())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--service, --probe and --at apply to Prometheus text (--format "
+          "prom) only; every ",
+          probes::FormatName(format),
+          " row names its own service, probe and time"));
+    }
   }
   std::string config_text;
   if (!options.config.empty()) {
@@ -154,8 +199,24 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
                 static_cast<uInt>(n));
     size += static_cast<uint64_t>(n);
   }
-  absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(options.file);
+  absl::StatusOr<probes::ProbeTable> table =
+      probes::ReadProbeFile(options.file, format, defaults);
   if (!table.ok()) return table.status();
+  // Batch ids: "csv:<crc>:<size>:<batch>" as before other formats existed,
+  // so that a CSV imported by an older slakit is still recognised.
+  std::string id_prefix =
+      absl::StrFormat("%s:%08x:%d", probes::FormatName(format), crc, size);
+  if (format == probes::ImportFormat::kPrometheus) {
+    // The same scrape file imported with other defaults is other data.
+    const std::string given = absl::StrCat(
+        options.service, "\n", options.probe, "\n",
+        defaults.at.has_value() ? absl::StrCat(absl::ToUnixMillis(*defaults.at))
+                                : "");
+    absl::StrAppendFormat(
+        &id_prefix, ":%08x",
+        crc32(0L, reinterpret_cast<const Bytef*>(given.data()),
+              static_cast<uInt>(given.size())));
+  }
 
   if (absl::Status s = MakeDirectory(options.data_dir, "--data-dir"); !s.ok()) {
     return s;
@@ -184,7 +245,7 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
   for (size_t b = 0; b < batches; ++b) {
     const size_t from = b * kBatch;
     const size_t n = std::min(kBatch, table->rows.size() - from);
-    const std::string id = absl::StrFormat("csv:%08x:%d:%d", crc, size, b);
+    const std::string id = absl::StrFormat("%s:%d", id_prefix, b);
     absl::StatusOr<storage::IngestAck> ack =
         (*store)->Ingest(id, absl::MakeConstSpan(table->rows.data() + from, n));
     if (!ack.ok()) {

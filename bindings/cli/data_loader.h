@@ -1,5 +1,7 @@
 // bindings/cli/data_loader.h: loads a probe CSV into a fresh engine for the
-// commands that evaluate a file (eval, report).
+// commands that evaluate a file (eval, report), reads the durable store, and
+// imports files of probe results into it (`slakit import`: CSV, JSON lines,
+// Prometheus text; see probes/importer.h).
 //
 // Thread-compatible.
 
@@ -42,17 +44,27 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& csv,
 
 struct ImportOptions {
   std::string data_dir;  // the store, created when missing
-  std::string file;      // probe CSV ("" with a config only)
+  std::string file;      // probe results ("" with a config only)
+  // "csv", "jsonl" or "prom" (see probes/importer.h); "" = by the file's
+  // extension (.csv; .jsonl, .ndjson; .prom, .txt).
+  std::string format;
+  // Prometheus text only (probes/prom_importer.h): the service, probe and
+  // time (RFC 3339 or epoch milliseconds) of samples that lack them, as in
+  // a raw blackbox_exporter scrape. "" = none.
+  std::string service;
+  std::string probe;
+  std::string at;
   std::string config;    // slakit.yaml to keep in the store ("" = none)
   bool progress = true;  // progress lines on stderr for big files
 };
 
-// `slakit import`: appends the results of a CSV to the store. The file is
-// parsed whole first (a malformed line imports nothing); each batch of
-// 65,536 rows carries an id made of the file's CRC-32, size and batch
-// number, so importing the same file again within the store's dedupe
-// horizon (24 h) adds nothing. A snapshot is taken at the end. Returns the
-// summary for stdout.
+// `slakit import`: appends the results of a file (CSV, JSON lines or
+// Prometheus text) to the store. The file is parsed whole first (a
+// malformed line imports nothing); each batch of 65,536 rows carries an id
+// made of the format, the file's CRC-32 and size (and, for Prometheus
+// text, the defaults given) and the batch number, so importing the same
+// file again within the store's dedupe horizon (24 h) adds nothing. A
+// snapshot is taken at the end. Returns the summary for stdout.
 absl::StatusOr<std::string> RunImport(const ImportOptions& options);
 
 }  // namespace cli

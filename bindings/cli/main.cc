@@ -4,9 +4,11 @@
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
 //   slakit check --config slakit.yaml
-//   slakit import --data-dir DIR F.csv     (then eval/report --data-dir DIR)
+//   slakit import --data-dir DIR F.csv|F.jsonl|F.prom [--format]
+//                                          (then eval/report --data-dir DIR)
 //   slakit report --config slakit.yaml --data F.csv --month 2024-01
 //   slakit catalog list | show ID
+//   slakit probe --config slakit.yaml [--once] [--format json|table]
 //   slakit serve --config slakit.yaml --data-dir DIR [--listen 127.0.0.1:7070]
 //   slakit token new --name N --tenants a,b --roles ingest,read [--file F]
 //
@@ -25,6 +27,7 @@
 #include "bindings/cli/data_loader.h"
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
+#include "bindings/cli/probe_command.h"
 #include "bindings/cli/report_command.h"
 #include "bindings/cli/serve_command.h"
 #include "probes/synthetic.h"
@@ -236,13 +239,35 @@ int main(int argc, char** argv) {
   sla::cli::ImportOptions import;
   CLI::App* import_cmd = app.add_subcommand(
       "import",
-      "Append the results of a CSV file to a durable store (write-ahead log "
-      "plus snapshots) in a data directory; eval and report then take "
-      "--data-dir. The file is imported whole or not at all, and importing "
-      "the same file again adds nothing.");
+      "Append probe results to a durable store (write-ahead log plus "
+      "snapshots) in a data directory; eval and report then take "
+      "--data-dir. Reads CSV (timestamp_ms,service,probe,ok,latency_ms), JSON "
+      "lines (one object per line: timestamp_ms or timestamp (RFC 3339), "
+      "service, probe, ok or outcome, latency_ms; what `slakit probe "
+      "--format json` prints) and Prometheus text (probe_success and "
+      "probe_duration_seconds as blackbox_exporter writes them; service from "
+      "the label service or job, probe from probe, instance or target). The "
+      "file is imported whole or not at all, and importing the same file "
+      "again adds nothing.");
   import_cmd->add_option("--data-dir", import.data_dir, "Store directory")
       ->required();
-  import_cmd->add_option("file", import.file, "CSV file of probe results");
+  import_cmd->add_option("file", import.file,
+                         "File of probe results (.csv, .jsonl, .ndjson, "
+                         ".prom, .txt)");
+  import_cmd->add_option(
+      "--format", import.format,
+      "csv, jsonl or prom (default: from the file's extension: .csv; "
+      ".jsonl, .ndjson; .prom, .txt)");
+  import_cmd->add_option("--service", import.service,
+                         "prom only: service of samples with no service or "
+                         "job label (a raw blackbox /probe scrape)");
+  import_cmd->add_option("--probe", import.probe,
+                         "prom only: probe of samples with no probe, "
+                         "instance or target label");
+  import_cmd->add_option("--at", import.at,
+                         "prom only: time of samples without a timestamp "
+                         "(when the scrape was taken): RFC 3339 "
+                         "(2024-01-31T00:00:00Z) or epoch milliseconds");
   import_cmd->add_option("--config", import.config,
                          "Validate this slakit.yaml and keep it in the store "
                          "(contracts, applications, maintenance)");
@@ -313,6 +338,33 @@ int main(int argc, char** argv) {
                    "Time given to calls in flight at SIGTERM")
       ->capture_default_str();
 
+  serve_cmd->add_flag(
+      "--no-probes", [&serve](int64_t) { serve.run_probes = false; },
+      "Do not run the probes the configuration declares (services[].probes)");
+
+  sla::cli::ProbeOptions probe;
+  CLI::App* probe_cmd = app.add_subcommand(
+      "probe",
+      "Run the probes a configuration declares (services[].probes: http, "
+      "tcp, grpc_health, scenario, metric) and print each result: outcome "
+      "(ok, fail, timeout, error), latency and reason. With --once every "
+      "probe runs once, all at the same time, and the command exits 0 when "
+      "all are ok and 3 when some are not (2: bad configuration or option). "
+      "Without --once the probes run on their intervals until Ctrl-C, one "
+      "line per result; --format json then prints JSON lines that `slakit "
+      "import --format jsonl` reads back.");
+  probe_cmd->add_option("--config", probe.config, "slakit.yaml")->required();
+  probe_cmd->add_flag("--once", probe.once, "Run each probe once and exit");
+  probe_cmd->add_option("--format", probe.format, "table or json")
+      ->capture_default_str();
+  probe_cmd->add_option("--service", probe.services,
+                        "Only this service's probes (repeatable)");
+  probe_cmd->add_option("--probe", probe.probes,
+                        "Only probes of this name (repeatable)");
+  probe_cmd
+      ->add_option("--concurrency", probe.concurrency, "Checks running at once")
+      ->capture_default_str();
+
   sla::cli::TokenOptions token;
   CLI::App* token_cmd =
       app.add_subcommand("token", "Bearer tokens of `slakit serve`.");
@@ -350,6 +402,14 @@ int main(int argc, char** argv) {
     const absl::Status s = sla::cli::RunServe(serve);
     if (!s.ok()) std::cerr << "slakit: " << s.message() << "\n";
     return ExitCode(s);
+  }
+  if (*probe_cmd) {
+    absl::StatusOr<bool> all_ok = sla::cli::RunProbe(probe, std::cout);
+    if (!all_ok.ok()) {
+      std::cerr << "slakit: " << all_ok.status().message() << "\n";
+      return ExitCode(all_ok.status());
+    }
+    return *all_ok ? 0 : 3;
   }
   if (*catalog_show) return Report(sla::cli::RunCatalogShow(catalog_id));
   if (*gen_cmd) {

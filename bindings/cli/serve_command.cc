@@ -61,6 +61,7 @@ absl::Status RunServe(const ServeOptions& o) {
         absl::StrCat("--sync: ", sync.status().message()));
   }
   options.backend.sync = *sync;
+  options.run_probes = o.run_probes;
   absl::StatusOr<absl::Duration> alert =
       FlagDuration("--alert-interval", o.alert_interval);
   if (!alert.ok()) return alert.status();

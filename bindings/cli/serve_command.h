@@ -28,6 +28,7 @@ struct ServeOptions {
   int64_t max_message_mb = 16;
   std::string grace = "10s";     // for calls in flight at SIGTERM
   std::string max_call = "30s";  // per-call limit of queries
+  bool run_probes = true;        // run the configuration's probes
 };
 
 // Serves until SIGTERM or SIGINT, then stops gracefully (drains calls,

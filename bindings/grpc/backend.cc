@@ -38,6 +38,20 @@ std::string ConfiguredName(absl::string_view declared) {
   return std::string(declared.substr(0, declared.find('@')));
 }
 
+// The alert policy's part of a definition's fingerprint: "|guard|for|
+// resolve_after" and "|severity,long,short,factor" per tier. (Part of the
+// fingerprinted names kept in the store: do not change the format.)
+void AppendPolicy(std::string* definition, const AlertPolicy& policy) {
+  absl::StrAppend(definition, "|", policy.min_short_window_events, "|",
+                  absl::FormatDuration(policy.for_duration), "|",
+                  absl::FormatDuration(policy.resolve_after));
+  for (const BurnTier& t : policy.tiers) {
+    absl::StrAppend(definition, "|", t.severity, ",",
+                    absl::FormatDuration(t.long_window), ",",
+                    absl::FormatDuration(t.short_window), ",", t.factor);
+  }
+}
+
 std::shared_ptr<const ConfigState> MakeState(Config config, std::string text) {
   auto state = std::make_shared<ConfigState>();
   for (const ServiceConfig& s : config.services) {
@@ -57,7 +71,8 @@ Backend::Backend(BackendOptions options, std::unique_ptr<storage::Store> store)
     : options_(std::move(options)),
       store_(std::move(store)),
       config_(MakeState(Config(), "")),
-      tracker_(options_.alert_policy) {}
+      tracker_(options_.alert_policy),
+      app_tracker_(options_.alert_policy) {}
 
 absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
   if (options.data_dir.empty()) {
@@ -526,14 +541,8 @@ absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
       resolved.target_percent, "|", resolved.window, "|",
       static_cast<int>(resolved.method), "|",
       absl::ToInt64Seconds(resolved.slice), "|", resolved.slice_threshold, "|",
-      absl::StrJoin(resolved.slis, ","), "|", policy.min_short_window_events,
-      "|", absl::FormatDuration(policy.for_duration), "|",
-      absl::FormatDuration(policy.resolve_after));
-  for (const BurnTier& t : policy.tiers) {
-    absl::StrAppend(&definition, "|", t.severity, ",",
-                    absl::FormatDuration(t.long_window), ",",
-                    absl::FormatDuration(t.short_window), ",", t.factor);
-  }
+      absl::StrJoin(resolved.slis, ","));
+  AppendPolicy(&definition, policy);
   resolved.name = absl::StrFormat("%s@%016x", spec.name, Fnv1a(definition));
   const std::string key = absl::StrCat(spec.service, "/", resolved.name);
   auto it = alerting_ids_.find(key);
@@ -549,6 +558,110 @@ absl::StatusOr<ObjectiveId> Backend::EnsureAlertingObjective(
   }
   alerting_ids_.emplace(key, *id);
   return *id;
+}
+
+absl::StatusOr<ObjectiveId> Backend::ApplicationAlertKey(
+    const Config& config, const ApplicationConfig& app,
+    const ObjectiveSpec& spec, const ObjectiveRules& rules) {
+  const AlertPolicy& policy =
+      rules.custom_policy ? rules.alert_policy : options_.alert_policy;
+  // What the alerts are computed from: the objective, the expanded
+  // expression and what makes each component's minute down.
+  std::string definition = absl::StrCat(spec.target_percent, "|", spec.window,
+                                        "|", app.components.ToString());
+  for (const std::string& c : app.components.Components()) {
+    const ServiceConfig* s = config.FindService(c);
+    absl::StrAppend(&definition, "|", c, "=",
+                    s != nullptr && s->contract.has_value()
+                        ? s->contract->max_error_ratio
+                        : 0.0);
+  }
+  AppendPolicy(&definition, policy);
+  const std::string name =
+      absl::StrFormat("%s/%s@%016x", app.name, spec.name, Fnv1a(definition));
+  auto it = app_keys_.find(name);
+  if (it != app_keys_.end()) return it->second;
+  ObjectiveId key;
+  if (!free_app_keys_.empty()) {
+    key = free_app_keys_.back();
+    free_app_keys_.pop_back();
+  } else {
+    key = next_app_key_++;
+  }
+  if (rules.custom_policy) {
+    if (absl::Status s = app_tracker_.SetPolicy(key, rules.alert_policy);
+        !s.ok()) {
+      free_app_keys_.push_back(key);
+      return s;
+    }
+  }
+  app_keys_.emplace(name, key);
+  return key;
+}
+
+void Backend::EvaluateApplicationAlerts(const ConfigState& state, absl::Time at,
+                                        std::vector<AlertView>* published,
+                                        absl::Status* first_error) {
+  const auto view = [&](const AlertEvent& e) {
+    AlertView v = ViewOf(state, e.service, e.objective, e.severity, e.to, e.at,
+                         e.evidence, e.budget_remaining);
+    v.objective = e.objective;  // configured names, no fingerprint
+    v.from = e.from;
+    return v;
+  };
+  absl::flat_hash_set<ObjectiveId> live;
+  for (const ApplicationConfig& app : state.config.applications) {
+    for (size_t k = 0; k < app.objectives.size() && k < app.rules.size(); ++k) {
+      const ObjectiveSpec& spec = app.objectives[k];
+      if (!spec.alerting) continue;
+      const ObjectiveRules& rules = app.rules[k];
+      absl::StatusOr<ObjectiveId> key =
+          ApplicationAlertKey(state.config, app, spec, rules);
+      if (!key.ok()) {
+        if (first_error->ok()) *first_error = key.status();
+        continue;
+      }
+      live.insert(*key);
+      const AlertPolicy& policy =
+          rules.custom_policy ? rules.alert_policy : options_.alert_policy;
+      absl::StatusOr<ApplicationBurnTiers> tiers = EvaluateApplicationBurnTiers(
+          engine(), state.config, app, spec, policy, at);
+      if (!tiers.ok()) {
+        if (first_error->ok()) *first_error = tiers.status();
+        continue;
+      }
+      {
+        absl::MutexLock lock(&app_budget_mu_);
+        app_budget_[*key] = tiers->budget_remaining;
+      }
+      absl::StatusOr<std::vector<AlertEvent>> events = app_tracker_.Advance(
+          *key, app.name, spec.name, std::move(tiers->tiers),
+          tiers->budget_remaining, at);
+      if (!events.ok()) {
+        if (first_error->ok()) *first_error = events.status();
+        continue;
+      }
+      for (const AlertEvent& e : *events) published->push_back(view(e));
+    }
+  }
+  // Definitions that left: their alerts resolve now, their keys are freed.
+  for (ObjectiveId key : app_tracked_) {
+    if (live.contains(key)) continue;
+    for (const AlertEvent& e : app_tracker_.Forget(key, at)) {
+      published->push_back(view(e));
+    }
+    absl::MutexLock lock(&app_budget_mu_);
+    app_budget_.erase(key);
+  }
+  app_tracked_ = std::move(live);
+  for (auto it = app_keys_.begin(); it != app_keys_.end();) {
+    if (app_tracked_.contains(it->second)) {
+      ++it;
+    } else {
+      free_app_keys_.push_back(it->second);
+      app_keys_.erase(it++);
+    }
+  }
 }
 
 AlertView Backend::ViewOf(const ConfigState& config, const std::string& service,
@@ -639,6 +752,7 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
         alerting_ids_.erase(it++);
       }
     }
+    EvaluateApplicationAlerts(*state, at, &published, &first_error);
     {
       absl::MutexLock forecast_lock(&forecast_mu_);
       for (auto it = forecast_alerts_.begin(); it != forecast_alerts_.end();) {
@@ -715,6 +829,19 @@ std::vector<AlertView> Backend::ActiveAlerts(const Principal& caller) const {
     absl::StatusOr<ObjectiveStatus> st =
         engine().Evaluate(a.id, options_.clock->Now());
     if (st.ok()) v.budget_remaining = st->budget.remaining;
+    out.push_back(std::move(v));
+  }
+  // Applications' alerts, with the budget of their latest evaluation.
+  for (const ActiveAlert& a : app_tracker_.Active()) {
+    AlertView v = ViewOf(*state, a.service, a.objective, a.severity, a.state,
+                         a.since, a.evidence, /*budget_remaining=*/1);
+    v.objective = a.objective;
+    if (!caller.InTenant(v.tenant)) continue;
+    {
+      absl::MutexLock lock(&app_budget_mu_);
+      auto it = app_budget_.find(a.id);
+      if (it != app_budget_.end()) v.budget_remaining = it->second;
+    }
     out.push_back(std::move(v));
   }
   return out;

@@ -26,6 +26,17 @@
 // forecast is smooth enough not to need hysteresis: it reads 6 hours). It
 // reaches watchers and sinks like the others but runs no remediation.
 //
+// Applications' objectives with `alerting` alert on the burn rate of the
+// composite's up and down minutes (sla::EvaluateApplicationBurnTiers), with
+// the same tiers, lifecycle and publication as services' objectives; their
+// AlertView names the application as `service` (its tenant the
+// application's) and its evidence carries the top contributing component.
+// Their alert state lives in a second tracker keyed by a small id per
+// definition (target, window, expanded expression, the components'
+// max_error_ratio, policy): a changed definition, or one that leaves the
+// configuration, resolves its alerts at the next evaluation. They run no
+// recovery action and have no early warning (refused by the config).
+//
 // Objectives are evaluated from the configuration as it is now
 // (Engine::EvaluateSpec), so a changed target applies at once. Alerting
 // objectives (`alerting: true`) are also declared in the store under a name
@@ -230,6 +241,19 @@ class Backend {
   absl::StatusOr<ObjectiveId> EnsureAlertingObjective(
       const ObjectiveSpec& spec, const ObjectiveRules& rules)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
+  // The app_tracker_ key of an application objective's definition (see the
+  // file comment), allocated at first use (with its policy set).
+  absl::StatusOr<ObjectiveId> ApplicationAlertKey(const Config& config,
+                                                  const ApplicationConfig& app,
+                                                  const ObjectiveSpec& spec,
+                                                  const ObjectiveRules& rules)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
+  // EvaluateAlerts' part for applications' objectives: transitions are
+  // appended to *published; the first error to *first_error.
+  void EvaluateApplicationAlerts(const ConfigState& state, absl::Time at,
+                                 std::vector<AlertView>* published,
+                                 absl::Status* first_error)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
   // The early-warning alert of one objective at `at`: its transition, if
   // any, is appended to *published.
@@ -269,6 +293,20 @@ class Backend {
       ABSL_GUARDED_BY(alert_mu_);
   // The ids evaluated at the last tick (to forget those that leave).
   absl::flat_hash_set<ObjectiveId> tracked_ ABSL_GUARDED_BY(alert_mu_);
+  // Applications' alerting objectives: their own tracker, keyed by
+  // app_keys_ ("application/objective@fingerprint" -> key); keys of
+  // definitions that left are forgotten and reused.
+  AlertTracker app_tracker_;
+  absl::flat_hash_map<std::string, ObjectiveId> app_keys_
+      ABSL_GUARDED_BY(alert_mu_);
+  absl::flat_hash_set<ObjectiveId> app_tracked_ ABSL_GUARDED_BY(alert_mu_);
+  std::vector<ObjectiveId> free_app_keys_ ABSL_GUARDED_BY(alert_mu_);
+  ObjectiveId next_app_key_ ABSL_GUARDED_BY(alert_mu_) = 0;
+  // The budget left at each key's latest evaluation, for ActiveAlerts
+  // (which cannot take alert_mu_: Subscribe calls it holding it).
+  mutable absl::Mutex app_budget_mu_ ABSL_ACQUIRED_AFTER(alert_mu_);
+  absl::flat_hash_map<ObjectiveId, double> app_budget_
+      ABSL_GUARDED_BY(app_budget_mu_);
   absl::flat_hash_map<int, std::function<void(const AlertView&)>> subscribers_
       ABSL_GUARDED_BY(alert_mu_);
   // Early-warning alerts (ObjectiveRules::exhaustion_warning) now firing,

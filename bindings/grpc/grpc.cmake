@@ -104,7 +104,7 @@ target_link_libraries(slakit_audit_log PUBLIC sla_remediation absl::status
   absl::flat_hash_map)
 
 add_library(slakit_server bindings/grpc/backend.cc bindings/grpc/service.cc
-  bindings/grpc/server.cc)
+  bindings/grpc/server.cc bindings/grpc/probe_feeder.cc)
 target_include_directories(slakit_server PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(slakit_server
   PUBLIC slakit_proto slakit_server_auth slakit_server_metrics
@@ -112,7 +112,9 @@ target_link_libraries(slakit_server
          sla_alerting
          sla_remediation sla_forecast sla_config sla_report
          sla_storage_store gRPC::grpc++
-  PRIVATE gRPC::grpc++_reflection absl::str_format)
+         probes_scheduler  # probe_feeder.h (defined in probes/*.cmake)
+  PRIVATE gRPC::grpc++_reflection absl::str_format probes_checkers
+          probes_grpc_health)
 
 # ---- tests
 if(SLAKIT_BUILD_TESTS)
@@ -126,6 +128,8 @@ if(SLAKIT_BUILD_TESTS)
     SLAKIT_PROMTOOL="${SLAKIT_PROMTOOL}")
   slakit_gtest(server_test tests/grpc/server_test.cc slakit_server)
   slakit_gtest(audit_log_test tests/grpc/audit_log_test.cc slakit_server)
+  slakit_gtest(probe_feeder_test tests/grpc/probe_feeder_test.cc
+    slakit_server)
   slakit_gtest(sinks_test tests/grpc/sinks_test.cc slakit_server_sinks
     PkgConfig::HTTPLIB)
 endif()

@@ -203,6 +203,18 @@ void Server::Recover() {
   service_->SetBackend(backend_.get());
   grpc_->GetHealthCheckService()->SetServingStatus(true);
   grpc_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  if (options_.run_probes) {
+    ProbeFeederOptions probes = options_.probes;
+    if (!probes.log) probes.log = [this](const std::string& l) { Log(l); };
+    absl::StatusOr<std::unique_ptr<ProbeFeeder>> feeder =
+        ProbeFeeder::Start(backend_.get(), std::move(probes));
+    if (feeder.ok()) {
+      probe_feeder_ = *std::move(feeder);
+    } else {
+      Log(absl::StrCat("slakit serve: error: probes not run: ",
+                       feeder.status().ToString()));
+    }
+  }
   Log(absl::StrCat("slakit serve: ready in ",
                    absl::FormatDuration(absl::Now() - start), " (",
                    backend_->recovery().ToString(), ")"));
@@ -220,6 +232,11 @@ absl::Status Server::WaitUntilReady(absl::Duration timeout) {
 Backend* Server::backend() {
   absl::MutexLock lock(&mu_);
   return recovered_ && recovery_status_.ok() ? backend_.get() : nullptr;
+}
+
+ProbeFeeder* Server::probe_feeder() {
+  absl::MutexLock lock(&mu_);
+  return probe_feeder_.get();
 }
 
 int Server::metrics_port() const {
@@ -245,6 +262,8 @@ absl::Status Server::Shutdown(absl::Duration grace) {
   absl::Status s;
   {
     absl::MutexLock lock(&mu_);
+    // Probes first: their last results reach the store before it closes.
+    if (probe_feeder_ != nullptr) probe_feeder_->Stop();
     if (backend_ != nullptr) s = backend_->Shutdown();
   }
   Log(s.ok() ? "slakit serve: stopped (log flushed, snapshot written)"

@@ -49,6 +49,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bindings/grpc/backend.h"
+#include "bindings/grpc/probe_feeder.h"
 
 namespace grpc {
 class Server;
@@ -78,6 +79,10 @@ struct ServerOptions {
   // Per-call limit of the unary queries (SlaServiceImpl).
   absl::Duration max_call = absl::Seconds(30);
   std::function<void(const std::string&)> log;
+  // Runs the configuration's probes and ingests their results
+  // (probe_feeder.h) once the store is recovered.
+  bool run_probes = true;
+  ProbeFeederOptions probes;  // its log defaults to `log`
   // Tests: runs on the recovery thread before the store is opened (to hold
   // the server in its recovering state).
   std::function<void()> before_recovery;
@@ -108,6 +113,8 @@ class Server {
 
   // The backend once ready (else nullptr).
   Backend* backend();
+  // The probe feeder once ready (null without run_probes).
+  ProbeFeeder* probe_feeder();
 
  private:
   Server() = default;
@@ -127,6 +134,7 @@ class Server {
   bool recovered_ ABSL_GUARDED_BY(mu_) = false;  // finished, OK or not
   absl::Status recovery_status_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<Backend> backend_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<ProbeFeeder> probe_feeder_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -66,6 +66,8 @@ void ToProto(const AlertView& a, v1::Alert* out) {
   out->set_short_rate(a.evidence.short_rate);
   ToProto(a.since, out->mutable_since());
   out->set_budget_remaining(a.budget_remaining);
+  out->set_top_component(a.evidence.top_component);
+  out->set_top_component_minutes(a.evidence.top_component_minutes);
 }
 
 // The probe-success SLIs of a service (its availability).
@@ -484,13 +486,9 @@ grpc::Status SlaServiceImpl::ListAlerts(grpc::ServerContext* context,
   absl::StatusOr<Backend*> b = Begin(context, Role::kRead, &caller);
   if (!b.ok()) return ToGrpc(b.status());
   if (!request->service().empty()) {
+    // A service or an application (its objectives alert too).
     absl::StatusOr<std::string> t = (*b)->TenantOf(caller, request->service());
     if (!t.ok()) return ToGrpc(t.status());
-    if ((*b)->config()->config.FindService(request->service()) == nullptr) {
-      return ToGrpc(absl::InvalidArgumentError(
-          absl::StrCat("service: '", request->service(),
-                       "' is an application; its objectives do not alert")));
-    }
   }
   for (const AlertView& a : (*b)->ActiveAlerts(caller)) {
     if (!request->service().empty() && a.service != request->service()) {
@@ -510,13 +508,9 @@ grpc::Status SlaServiceImpl::WatchAlerts(
   Backend& backend = **b;
   const std::string service = request->service();
   if (!service.empty()) {
+    // A service or an application (its objectives alert too).
     absl::StatusOr<std::string> t = backend.TenantOf(caller, service);
     if (!t.ok()) return ToGrpc(t.status());
-    if (backend.config()->config.FindService(service) == nullptr) {
-      return ToGrpc(absl::InvalidArgumentError(
-          absl::StrCat("service: '", service,
-                       "' is an application; its objectives do not alert")));
-    }
   }
   // A bounded number of watchers: each holds a server thread.
   if (watchers_.fetch_add(1) >= kMaxWatchers) {

@@ -107,6 +107,14 @@ std::string AlertJson(const AlertView& alert) {
   w.Number(alert.evidence.short_rate);
   w.Key("budget_remaining");
   w.Number(alert.budget_remaining);
+  w.Key("top_component");
+  if (alert.evidence.top_component.empty()) {
+    w.Null();
+  } else {
+    w.String(alert.evidence.top_component);
+  }
+  w.Key("top_component_minutes");
+  w.Int(alert.evidence.top_component_minutes);
   w.EndObject();
   return w.str();
 }

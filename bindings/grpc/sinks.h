@@ -23,8 +23,12 @@
 //   {"tenant":"acme","service":"web","objective":"availability",
 //    "severity":"page","state":"firing","from":"pending",
 //    "at":"2024-01-31T12:00:00Z","long_window":"1h","short_window":"5m",
-//    "factor":14.4,"long_rate":20,"short_rate":18.5,"budget_remaining":0.93}
+//    "factor":14.4,"long_rate":20,"short_rate":18.5,"budget_remaining":0.93,
+//    "top_component":null,"top_component_minutes":0}
 // `at` is AlertView::since (for a transition, its time) in RFC 3339 UTC;
+// `service` is the application for an application's objective, whose
+// top_component names the component that caused the most down minutes of
+// its long window (null for a service's objective);
 // windows as sla::DurationToString writes them; numbers in their shortest
 // round-trip form, null when not finite.
 //

@@ -608,11 +608,12 @@ TEST_F(ServerTest, ApplicationsAreNotServicesInQueries) {
   v1::QueryAvailabilityResponse qa;
   EXPECT_EQ(stub_->QueryAvailability(Ctx().get(), q, &qa).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // Its objectives alert, though: ListAlerts takes an application.
   v1::ListAlertsRequest la;
   la.set_service("shop");
   v1::ListAlertsResponse lr;
-  EXPECT_EQ(stub_->ListAlerts(Ctx().get(), la, &lr).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(stub_->ListAlerts(Ctx().get(), la, &lr).ok());
+  EXPECT_EQ(lr.alerts_size(), 0);
 }
 
 TEST_F(ServerTest, WithoutTokensOnlyLoopbackIsAllowed) {
@@ -877,6 +878,101 @@ TEST_F(ServerTest, EarlyWarningWhenTheBudgetRunsOutWithinTheHorizon) {
   ASSERT_TRUE(
       stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
   EXPECT_EQ(list.alerts_size(), 0);
+}
+
+// An application's objective alerts on its composite's minutes; the event
+// names the application and the component that caused the downtime, and
+// its alerts resolve when the objective stops alerting.
+TEST_F(ServerTest, ApplicationObjectiveAlertsNamingItsTopComponent) {
+  ServerOptions o = Options();
+  const std::string app_config = R"(services:
+  - {name: web, tenant: a}
+  - {name: sql, tenant: a, owner: provider}
+  - {name: hub, tenant: b}
+applications:
+  - name: shop
+    components: {all_of: [web, sql]}
+    objectives:
+      - {name: availability, target: 99.9, window: 30d, alerting: true}
+)";
+  o.backend.config_text = app_config;
+  StartServer(o);
+  grpc::ClientContext watch_ctx;
+  v1::WatchAlertsRequest watch_req;
+  watch_req.set_service("shop");
+  auto watch = stub_->WatchAlerts(&watch_ctx, watch_req);
+  // The last hour: web up, sql down for its last 30 minutes. Every window
+  // holds those 60 minutes at most: 1h 30 bad of 60 against 0.1 %, a burn
+  // rate of 30 * 1000 / 60 = 500; 5m 5 of 5, 1000.
+  ASSERT_TRUE(
+      Ingest(Minutes("w", "web", "home", 60, [](int) { return false; })).ok());
+  ASSERT_TRUE(Ingest(Minutes("s", "sql", "conn", 60, [](int i) {
+                return i >= 30;
+              })).ok());
+  absl::SleepFor(absl::Milliseconds(300));  // the watch subscribes
+  Backend* backend = server_->backend();
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow).ok());
+
+  std::vector<v1::AlertEvent> events;
+  v1::AlertEvent e;
+  while (events.size() < 2 && watch->Read(&e)) events.push_back(e);
+  ASSERT_EQ(events.size(), 2u);
+  const v1::Alert& page = events[0].alert();
+  EXPECT_EQ(page.service(), "shop");
+  EXPECT_EQ(page.objective(), "availability");
+  EXPECT_EQ(page.severity(), "page");
+  EXPECT_EQ(page.state(), v1::ALERT_STATE_FIRING);
+  EXPECT_EQ(events[0].from(), v1::ALERT_STATE_INACTIVE);
+  EXPECT_EQ(page.factor(), 14.4);
+  EXPECT_EQ(page.long_rate(), 500);
+  EXPECT_EQ(page.short_rate(), 1000);
+  EXPECT_EQ(page.top_component(), "sql");
+  EXPECT_EQ(page.top_component_minutes(), 30);
+  // 30 bad of the 60 counted minutes: consumed 500, remaining -499.
+  EXPECT_EQ(page.budget_remaining(), -499);
+  EXPECT_EQ(events[1].alert().severity(), "ticket");
+  EXPECT_EQ(events[1].alert().top_component(), "sql");
+
+  // ListAlerts, filtered by the application or not; tenant b sees none.
+  v1::ListAlertsRequest by_app;
+  by_app.set_service("shop");
+  v1::ListAlertsResponse list;
+  ASSERT_TRUE(stub_->ListAlerts(Ctx().get(), by_app, &list).ok());
+  ASSERT_EQ(list.alerts_size(), 2);
+  EXPECT_EQ(list.alerts(0).service(), "shop");
+  EXPECT_EQ(list.alerts(0).top_component(), "sql");
+  EXPECT_EQ(list.alerts(0).budget_remaining(), -499);
+  ASSERT_TRUE(
+      stub_->ListAlerts(Ctx().get(), v1::ListAlertsRequest(), &list).ok());
+  EXPECT_EQ(list.alerts_size(), 2);
+  Principal b;
+  b.tenants = {"b"};
+  b.roles = {Role::kRead};
+  EXPECT_TRUE(backend->ActiveAlerts(b).empty());
+
+  // Nothing changes at the next evaluation; without `alerting` the
+  // definition leaves and its alerts resolve.
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow + absl::Seconds(30)).ok());
+  std::string quiet = app_config;
+  quiet.replace(quiet.find(", alerting: true"), 16, "");
+  v1::ApplyConfigRequest req;
+  req.set_yaml(quiet);
+  v1::ApplyConfigResponse applied;
+  ASSERT_TRUE(stub_->ApplyConfig(Ctx().get(), req, &applied).ok());
+  ASSERT_TRUE(backend->EvaluateAlerts(kNow + absl::Minutes(1)).ok());
+  events.clear();
+  while (events.size() < 2 && watch->Read(&e)) events.push_back(e);
+  ASSERT_EQ(events.size(), 2u);
+  for (const v1::AlertEvent& ev : events) {
+    EXPECT_EQ(ev.alert().service(), "shop");
+    EXPECT_EQ(ev.from(), v1::ALERT_STATE_FIRING);
+    EXPECT_EQ(ev.alert().state(), v1::ALERT_STATE_RESOLVED);
+    EXPECT_EQ(ev.alert().top_component(), "sql");
+  }
+  ASSERT_TRUE(stub_->ListAlerts(Ctx().get(), by_app, &list).ok());
+  EXPECT_EQ(list.alerts_size(), 0);
+  watch_ctx.TryCancel();
+  watch->Finish().IgnoreError();
 }
 
 // ---------------------------------------------------------------- report

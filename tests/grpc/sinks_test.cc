@@ -60,7 +60,8 @@ constexpr char kTestAlertJson[] =
     R"({"tenant":"acme","service":"we\"b","objective":"availability",)"
     R"("severity":"page","state":"firing","from":"pending",)"
     R"("at":"2024-01-31T12:00:00Z","long_window":"1h","short_window":"5m",)"
-    R"("factor":14.4,"long_rate":20,"short_rate":18.5,"budget_remaining":0.93})";
+    R"("factor":14.4,"long_rate":20,"short_rate":18.5,"budget_remaining":0.93,)"
+    R"("top_component":null,"top_component_minutes":0})";
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -124,6 +125,16 @@ bool GroupGone(int pgid) {
 
 TEST(AlertJsonTest, OneAlertExactWithEscapedQuote) {
   EXPECT_EQ(AlertJson(TestAlert()), kTestAlertJson);
+}
+
+// An application's objective names its top contributing component.
+TEST(AlertJsonTest, ApplicationAlertNamesItsTopComponent) {
+  AlertView a = TestAlert("shop");
+  a.evidence.top_component = "sql";
+  a.evidence.top_component_minutes = 30;
+  EXPECT_THAT(AlertJson(a),
+              HasSubstr(R"("budget_remaining":0.93,"top_component":"sql",)"
+                        R"("top_component_minutes":30})"));
 }
 
 TEST(AlertJsonTest, NonFiniteNumbersAreNull) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -626,6 +627,253 @@ TEST(AlertTrackerForgetTest, ForgettingResolvesFiringAndClearsPending) {
   // A forgotten objective can be evaluated afresh.
   ASSERT_TRUE(now.Evaluate(engine, id, at).ok());
   EXPECT_EQ(now.Active().size(), 2u);
+}
+
+// ------------------------------------- counts from the caller, Advance
+
+// Counts the caller supplies are turned into rates by sla::BurnRate, with
+// the engine path's strict comparison and guard. Against 99 %: 1h holds
+// 30 bad of 200 -> 30 * 100 / 200 = 15 > 14.4; 5m 3 of 20 -> 15. A 5m
+// window of 144 bad in 1000 is exactly 14.4 and does not page.
+TEST(EvaluateBurnTiersFromCountsTest, ExactRatesGuardAndWindowsAskedOnce) {
+  const Target target = Target::FromPercent(99).value();
+  const std::vector<BurnTier> tiers =
+      DefaultBurnTiers(absl::Hours(24 * 30)).value();
+  std::vector<absl::Duration> asked;
+  absl::flat_hash_map<int64_t, Counts> by_minutes = {
+      {60, {170, 200}},    {5, {17, 20}},        {360, {1000, 1000}},
+      {30, {100, 100}},    {1440, {4000, 4000}}, {120, {400, 400}},
+      {4320, {9000, 9000}}};
+  auto counts = [&](absl::Duration w) -> absl::StatusOr<Counts> {
+    asked.push_back(w);
+    return by_minutes.at(w / absl::Minutes(1));
+  };
+  absl::StatusOr<std::vector<TierEvaluation>> e =
+      EvaluateBurnTiersFromCounts(tiers, target, 0, counts);
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_EQ(e->size(), 4u);
+  EXPECT_EQ((*e)[0].long_rate, 15.0);
+  EXPECT_EQ((*e)[0].short_rate, 15.0);
+  EXPECT_EQ((*e)[0].long_counts, (Counts{170, 200}));
+  EXPECT_TRUE((*e)[0].alerting());
+  EXPECT_EQ((*e)[0].top_component, "");
+  EXPECT_FALSE((*e)[1].condition);  // no bad minute: rate 0
+  // Each distinct window once, a tier's long before its short.
+  EXPECT_THAT(asked,
+              ElementsAre(absl::Hours(1), absl::Minutes(5), absl::Hours(6),
+                          absl::Minutes(30), absl::Hours(24), absl::Hours(2),
+                          absl::Hours(72)));
+  // The guard: 20 events in the 5m window < 21.
+  e = EvaluateBurnTiersFromCounts(tiers, target, 21, counts);
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE((*e)[0].suppressed);
+  EXPECT_EQ((*e)[0].reason,
+            "short window 5m holds 20 events < 21 (low-traffic guard)");
+  // Equality is not over the line: 144 bad of 1000 is a rate of 14.4.
+  by_minutes[60] = {856, 1000};
+  by_minutes[5] = {856, 1000};
+  e = EvaluateBurnTiersFromCounts(tiers, target, 0, counts);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)[0].long_rate, 14.4);
+  EXPECT_FALSE((*e)[0].condition);
+  // Errors: a bad tier, a negative guard, the caller's own.
+  std::vector<BurnTier> bad = tiers;
+  bad[1].factor = 0;
+  EXPECT_THAT(
+      EvaluateBurnTiersFromCounts(bad, target, 0, counts).status().message(),
+      HasSubstr("alert tier 1: factor 0"));
+  EXPECT_EQ(
+      EvaluateBurnTiersFromCounts(tiers, target, -1, counts).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      EvaluateBurnTiersFromCounts(tiers, target, 0,
+                                  [](absl::Duration) -> absl::StatusOr<Counts> {
+                                    return absl::NotFoundError("no data");
+                                  })
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+}
+
+// One page tier and one ticket tier, evaluated by hand.
+std::vector<TierEvaluation> Evaluation(bool page, bool ticket,
+                                       const std::string& top = "sql") {
+  std::vector<TierEvaluation> e(2);
+  e[0].tier = BurnTier{"page", absl::Hours(1), absl::Minutes(5), 14.4};
+  e[1].tier = BurnTier{"ticket", absl::Hours(24), absl::Hours(2), 3};
+  e[0].condition = page;
+  e[1].condition = ticket;
+  e[0].long_rate = page ? 500 : 0;
+  for (TierEvaluation& t : e) {
+    t.top_component = top;
+    t.top_component_minutes = 30;
+  }
+  return e;
+}
+
+// The lifecycle alone, for a caller that evaluates (an application's
+// objective): `for` 2m and resolve_after 5m on a fake clock, exactly as
+// Evaluate drives them.
+TEST(AlertTrackerAdvanceTest, LifecycleWithForAndHysteresis) {
+  FakeClock clock(kT0);
+  AlertPolicy policy;
+  policy.for_duration = absl::Minutes(2);
+  policy.resolve_after = absl::Minutes(5);
+  AlertTracker tracker(policy);
+  std::vector<std::string> seen;
+  auto step = [&](bool page, bool ticket, double budget) {
+    absl::StatusOr<std::vector<AlertEvent>> events =
+        tracker.Advance(7, "shop", "availability", Evaluation(page, ticket),
+                        budget, clock.Now());
+    ASSERT_TRUE(events.ok()) << events.status();
+    for (const AlertEvent& e : *events) {
+      EXPECT_EQ(e.id, 7u);
+      EXPECT_EQ(e.service, "shop");
+      EXPECT_EQ(e.objective, "availability");
+      EXPECT_EQ(e.budget_remaining, budget);
+      EXPECT_EQ(e.evidence.top_component, "sql");
+      seen.push_back(Describe(e, kT0));
+    }
+    clock.Advance(absl::Minutes(1));
+  };
+  step(true, false, 0.9);  // 0: page pending
+  step(true, false, 0.9);  // 1: pending 1m < 2m
+  step(true, true, 0.8);   // 2: page fires; ticket pending
+  step(false, true, 0.8);  // 3: page false since 3
+  step(true, false, 0.8);  // 4: page true again; ticket back to inactive
+  for (int m = 5; m <= 9; ++m) step(false, false, 0.7);  // false since 5
+  step(false, false, 0.7);  // 10: 10 - 5 >= 5: resolved
+  EXPECT_THAT(
+      seen,
+      ElementsAre("0 page inactive->pending", "2 page pending->firing",
+                  "2 ticket inactive->pending", "4 ticket pending->inactive",
+                  "10 page firing->resolved"));
+  absl::StatusOr<std::vector<TierEvaluation>> last = tracker.LastEvaluation(7);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ((*last)[0].top_component, "sql");
+
+  // Active() carries the key, the names and the evidence.
+  ASSERT_TRUE(tracker
+                  .Advance(7, "shop", "availability", Evaluation(true, false),
+                           0.5, clock.Now())
+                  .ok());
+  std::vector<ActiveAlert> active = tracker.Active();
+  ASSERT_EQ(active.size(), 1u);
+  EXPECT_EQ(active[0].id, 7u);
+  EXPECT_EQ(active[0].service, "shop");
+  EXPECT_EQ(active[0].state, AlertState::kPending);
+  EXPECT_EQ(active[0].evidence.top_component, "sql");
+  // Forget resolves what is active, as for an engine objective.
+  std::vector<AlertEvent> gone = tracker.Forget(7, clock.Now());
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].to, AlertState::kInactive);
+}
+
+TEST(AlertTrackerAdvanceTest, RejectsBadInputAndChangesNothing) {
+  AlertTracker tracker;
+  // Empty, or a severity the tracker does not know.
+  EXPECT_EQ(tracker.Advance(0, "shop", "a", {}, 1, kT0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<TierEvaluation> odd = Evaluation(true, false);
+  odd[0].tier.severity = "forecast";
+  EXPECT_THAT(tracker.Advance(0, "shop", "a", odd, 1, kT0).status().message(),
+              HasSubstr("objective 'shop/a': severity 'forecast'"));
+  // The first good call fixes the tiers; fires the page (for 0).
+  absl::StatusOr<std::vector<AlertEvent>> e =
+      tracker.Advance(0, "shop", "a", Evaluation(true, false), 1, kT0);
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_EQ(e->size(), 1u);
+  // Other tiers, or time going back: InvalidArgument, state unchanged.
+  std::vector<TierEvaluation> three = Evaluation(false, false);
+  three.push_back(three[1]);
+  EXPECT_THAT(tracker.Advance(0, "shop", "a", three, 1, kT0 + absl::Minutes(1))
+                  .status()
+                  .message(),
+              HasSubstr("3 tiers or other severities"));
+  std::vector<TierEvaluation> swapped = Evaluation(false, false);
+  std::swap(swapped[0], swapped[1]);
+  EXPECT_EQ(tracker.Advance(0, "shop", "a", swapped, 1, kT0 + absl::Minutes(1))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(tracker
+                  .Advance(0, "shop", "a", Evaluation(false, false), 1,
+                           kT0 - absl::Minutes(1))
+                  .status()
+                  .message(),
+              HasSubstr("earlier than the previous evaluation"));
+  ASSERT_EQ(tracker.Active().size(), 1u);
+  EXPECT_EQ(tracker.Active()[0].state, AlertState::kFiring);
+
+  // A key of Advance is not an engine objective, and the other way round.
+  FakeClock clock(kT0);
+  EngineOptions options;
+  options.clock = &clock;
+  Engine engine(options);
+  SliSpec sli;
+  sli.service = "web";
+  sli.name = "home";
+  ASSERT_TRUE(engine.AddSli(sli).ok());
+  ObjectiveSpec spec;
+  spec.service = "web";
+  spec.name = "availability";
+  const ObjectiveId id = engine.AddObjective(spec).value();  // 0
+  EXPECT_EQ(tracker.Evaluate(engine, id, kT0).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  AlertTracker engine_tracker;
+  ASSERT_TRUE(engine_tracker.Evaluate(engine, id, kT0).ok());
+  EXPECT_EQ(
+      engine_tracker
+          .Advance(id, "web", "availability", Evaluation(true, false), 1, kT0)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+  // A policy set before the first call applies to the key.
+  AlertPolicy later;
+  later.for_duration = absl::Minutes(1);
+  ASSERT_TRUE(engine_tracker.SetPolicy(5, later).ok());
+  e = engine_tracker.Advance(5, "shop", "b", Evaluation(true, false), 1, kT0);
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ(e->size(), 1u);
+  EXPECT_EQ((*e)[0].to, AlertState::kPending);
+}
+
+// The stateless path caches the default tiers per window length: objectives
+// of different windows in one thread still get their own tiers.
+TEST_F(AlertingTest, StatelessDefaultsFollowEachObjectivesWindow) {
+  Engine engine(Options());
+  SliId sli;
+  AddProbeObjective(engine, &sli, 99);  // 30d
+  ObjectiveSpec week;
+  week.service = "web";
+  week.name = "weekly";
+  week.window = "7d";
+  const ObjectiveId w = engine.AddObjective(week).value();
+  ObjectiveSpec month = week;
+  month.name = "monthly";
+  month.window = "month@Europe/Paris";
+  const ObjectiveId m = engine.AddObjective(month).value();
+  for (int round = 0; round < 2; ++round) {
+    absl::StatusOr<std::vector<TierEvaluation>> a =
+        EvaluateBurnTiers(engine, w, clock_.Now(), AlertPolicy());
+    absl::StatusOr<std::vector<TierEvaluation>> b =
+        EvaluateBurnTiers(engine, m, clock_.Now(), AlertPolicy());
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ((*a)[0].tier.factor, 3.36);  // 2 % * 168h / 1h
+    EXPECT_EQ((*b)[0].tier.factor, 14.4);  // a month is 30 days
+  }
+  ObjectiveSpec short_window = week;
+  short_window.name = "short";
+  short_window.window = "30m";
+  const ObjectiveId s = engine.AddObjective(short_window).value();
+  absl::Status st =
+      EvaluateBurnTiers(engine, s, clock_.Now(), AlertPolicy()).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), HasSubstr("objective 'web/short': SLO window 30m"));
+  EXPECT_EQ(EvaluateBurnTiers(engine, 999, clock_.Now(), AlertPolicy())
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

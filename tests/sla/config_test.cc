@@ -428,5 +428,63 @@ applications:
                            "application's objective"));
 }
 
+// Applications' objectives alert like services' ones (issue 6): `alerting`
+// true or a policy fills `rules` parallel to `objectives`; recovery actions
+// and the early warning are not wired for them and are refused.
+TEST(ConfigTest, ApplicationObjectivesAlertWithTheirRules) {
+  absl::StatusOr<Config> c = ParseConfig(R"yaml(services: [{name: a}, {name: b}]
+applications:
+  - name: app
+    components: {all_of: [a, b]}
+    objectives:
+      - {name: o, target: 99, alerting: true}
+      - name: p
+        target: 99.5
+        window: 7d
+        alerting: {for: 2m, tiers: [{severity: page, long: 1h, short: 5m,
+                                     factor: 10}]}
+      - {name: q, target: 99}
+)yaml",
+                                         "a.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ApplicationConfig& app = c->applications[0];
+  ASSERT_EQ(app.objectives.size(), 3u);
+  ASSERT_EQ(app.rules.size(), 3u);
+  EXPECT_EQ(app.objectives[0].service, "app");
+  EXPECT_TRUE(app.objectives[0].alerting);
+  EXPECT_FALSE(app.rules[0].custom_policy);
+  EXPECT_TRUE(app.objectives[1].alerting);
+  EXPECT_TRUE(app.rules[1].custom_policy);
+  EXPECT_EQ(app.rules[1].alert_policy.for_duration, absl::Minutes(2));
+  ASSERT_EQ(app.rules[1].alert_policy.tiers.size(), 1u);
+  EXPECT_EQ(app.rules[1].alert_policy.tiers[0].factor, 10);
+  EXPECT_FALSE(app.objectives[2].alerting);
+  EXPECT_FALSE(app.rules[2].remediation.has_value());
+
+  c = ParseConfig(R"yaml(services: [{name: a}]
+applications:
+  - name: app
+    components: a
+    objectives:
+      - name: o
+        target: 99
+        alerting: {exhaustion_warning: 3d}
+        remediation: {command: [/bin/true]}
+      - {name: o, target: 98}
+)yaml",
+                  "r.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("r.yaml:9:22: applications[0].objectives[0]."
+                           "remediation: applications' objectives run no "
+                           "recovery action yet"));
+  EXPECT_THAT(m,
+              HasSubstr("r.yaml:8:40: applications[0].objectives[0].alerting."
+                        "exhaustion_warning: applications' objectives "
+                        "have no early warning yet"));
+  EXPECT_THAT(m, HasSubstr("r.yaml:10:9: applications[0].objectives[1].name: "
+                           "objective 'o' is declared twice"));
+}
+
 }  // namespace
 }  // namespace sla

@@ -1973,5 +1973,189 @@ TEST_F(ReportTest, AlertReplayOfFiftyObjectivesTakesLittleTime) {
                  static_cast<int>(absl::ToInt64Milliseconds(took)));
 }
 
+// ------------------------------- 9. application objectives' burn rates
+
+// Every look-back window ends at kAppAt; the components have one result a
+// minute over the 3 days before it (the longest default window), so each
+// window counts its minutes exactly. Target 99.9 %: a burn rate is
+// bad * 1000 / counted.
+const absl::Time kAppAt = absl::FromUnixSeconds(1710072000);  // 2024-03-10T12Z
+
+class ApplicationBurnTest : public ReportTest {
+ protected:
+  // One result a minute of [kAppAt - 3d, kAppAt), down in `down` (minutes
+  // before kAppAt: {60, 30} is [kAppAt - 60m, kAppAt - 30m)).
+  void FeedLast3Days(const std::string& service,
+                     std::vector<std::pair<int, int>> down = {}) {
+    std::vector<Interval> intervals;
+    for (const auto& [from, to] : down) {
+      intervals.push_back(
+          Interval{kAppAt - absl::Minutes(from), kAppAt - absl::Minutes(to)});
+    }
+    Feed(service, "home", kAppAt - absl::Hours(72), kAppAt, intervals);
+  }
+
+  ApplicationBurnTiers Evaluate(const Config& config, absl::Time at,
+                                const AlertPolicy& policy = AlertPolicy()) {
+    const ApplicationConfig& app = config.applications[0];
+    absl::StatusOr<ApplicationBurnTiers> b = EvaluateApplicationBurnTiers(
+        engine_, config, app, app.objectives[0], policy, at);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? *std::move(b) : ApplicationBurnTiers{};
+  }
+};
+
+constexpr char kAllOfYaml[] = R"yaml(
+services: [{name: web}, {name: sql, owner: provider}]
+applications:
+  - name: shop
+    components: {all_of: [web, sql]}
+    objectives: [{name: availability, target: 99.9, window: 30d,
+                  alerting: true}]
+)yaml";
+
+// sql down for the last 30 of the last 60 minutes, web up: every tier's
+// long window holds the 30 down minutes, all caused by sql alone.
+TEST_F(ApplicationBurnTest, AllOfPagesWithTheComponentThatCausedIt) {
+  FeedLast3Days("web");
+  FeedLast3Days("sql", {{30, 0}});
+  const Config config = MustParse(kAllOfYaml);
+  const ApplicationBurnTiers b = Evaluate(config, kAppAt);
+  ASSERT_EQ(b.tiers.size(), 4u);  // the 30d workbook tiers
+  // 1h/5m > 14.4: 30 bad of 60 -> 30 * 1000 / 60 = 500; 5 of 5 -> 1000.
+  const TierEvaluation& page = b.tiers[0];
+  EXPECT_EQ(page.tier.severity, "page");
+  EXPECT_EQ(page.tier.factor, 14.4);
+  EXPECT_EQ(page.long_counts, C(30, 60));
+  EXPECT_EQ(page.short_counts, C(0, 5));
+  EXPECT_EQ(page.long_rate, 500.0);
+  EXPECT_EQ(page.short_rate, 1000.0);
+  EXPECT_TRUE(page.alerting());
+  EXPECT_EQ(page.top_component, "sql");
+  EXPECT_EQ(page.top_component_minutes, 30);
+  // 6h/30m > 6: 30 of 360 -> 250/3; 30 of 30 -> 1000.
+  EXPECT_EQ(b.tiers[1].long_counts, C(330, 360));
+  EXPECT_EQ(b.tiers[1].long_rate, 250.0 / 3);
+  EXPECT_EQ(b.tiers[1].short_rate, 1000.0);
+  // 1d/2h > 3: 30 of 1440 -> 125/6; 30 of 120 -> 250.
+  EXPECT_EQ(b.tiers[2].long_rate, 125.0 / 6);
+  EXPECT_EQ(b.tiers[2].short_rate, 250.0);
+  // 3d/6h > 1: 30 of 4320 -> 125/18; 250/3.
+  EXPECT_EQ(b.tiers[3].long_counts, C(4290, 4320));
+  EXPECT_EQ(b.tiers[3].long_rate, 125.0 / 18);
+  EXPECT_EQ(b.tiers[3].short_rate, 250.0 / 3);
+  for (const TierEvaluation& t : b.tiers) {
+    EXPECT_TRUE(t.alerting()) << DurationToString(t.tier.long_window);
+    EXPECT_EQ(t.top_component, "sql");
+    EXPECT_EQ(t.top_component_minutes, 30);
+  }
+  // The 30d window holds the 4320 minutes with data: 30 bad against an
+  // allowance of 4.32 -> consumed 30000 / 4320, remaining 1 - 125/18.
+  EXPECT_EQ(b.budget_remaining, 1 - 125.0 / 18);
+
+  // Through the tracker: page and ticket fire at once (default policy),
+  // naming sql.
+  AlertTracker tracker;
+  absl::StatusOr<std::vector<AlertEvent>> events = tracker.Advance(
+      0, "shop", "availability", b.tiers, b.budget_remaining, kAppAt);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].service, "shop");
+  EXPECT_EQ((*events)[0].severity, "page");
+  EXPECT_EQ((*events)[0].to, AlertState::kFiring);
+  EXPECT_EQ((*events)[0].evidence.top_component, "sql");
+  EXPECT_EQ((*events)[0].evidence.long_rate, 500.0);
+  EXPECT_EQ((*events)[0].budget_remaining, 1 - 125.0 / 18);
+  EXPECT_EQ((*events)[1].severity, "ticket");
+  EXPECT_EQ((*events)[1].evidence.tier.long_window, absl::Hours(24));
+}
+
+// any_of(sql, queue): sql down for the last 30 minutes, the queue up and
+// covering for it; the composite never goes down, so nothing burns and
+// no component is to blame.
+TEST_F(ApplicationBurnTest, AnyOfWithACoveringBranchDoesNotAlert) {
+  FeedLast3Days("sql", {{30, 0}});
+  FeedLast3Days("queue");
+  const Config config = MustParse(R"yaml(
+services: [{name: sql, owner: provider}, {name: queue, owner: provider}]
+applications:
+  - name: orders
+    components: {any_of: [sql, queue]}
+    objectives: [{name: availability, target: 99.9, alerting: true}]
+)yaml");
+  const ApplicationBurnTiers b = Evaluate(config, kAppAt);
+  ASSERT_EQ(b.tiers.size(), 4u);
+  for (const TierEvaluation& t : b.tiers) {
+    EXPECT_FALSE(t.condition) << DurationToString(t.tier.long_window);
+    EXPECT_EQ(t.long_rate, 0.0);
+    EXPECT_EQ(t.long_counts.bad(), 0);
+    EXPECT_EQ(t.top_component, "");
+    EXPECT_EQ(t.top_component_minutes, 0);
+  }
+  EXPECT_EQ(b.tiers[0].long_counts, C(60, 60));
+  EXPECT_EQ(b.budget_remaining, 1.0);
+  AlertTracker tracker;
+  absl::StatusOr<std::vector<AlertEvent>> events = tracker.Advance(
+      0, "orders", "availability", b.tiers, b.budget_remaining, kAppAt);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_TRUE(events->empty());
+}
+
+// web down [-60m, -50m), sql down [-55m, -45m): 15 down minutes; in the 5
+// both were down, each shared them (all_of needs both repaired). web
+// caused 5 alone + 5 shared = 10, sql 5 shared + 5 alone = 10: a tie, which
+// goes to the smaller name. The 1h window: 15 bad of 60 -> 250; the 5m
+// window holds none, so no tier alerts, yet each names its top component.
+// A window that misses part of a cause counts the rest: evaluated at
+// -47m (stamped mid-minute; windows end at the minute), the 1h window
+// [-107m, -47m) holds web's 10 (5 alone, 5 shared) and 8 of sql's (5
+// shared, 3 alone): web, 13 down minutes.
+TEST_F(ApplicationBurnTest, TopComponentCountsSharedMinutesAndTiesByName) {
+  FeedLast3Days("web", {{60, 50}});
+  FeedLast3Days("sql", {{55, 45}});
+  const Config config = MustParse(kAllOfYaml);
+  ApplicationBurnTiers b = Evaluate(config, kAppAt);
+  ASSERT_EQ(b.tiers.size(), 4u);
+  EXPECT_EQ(b.tiers[0].long_counts, C(45, 60));
+  EXPECT_EQ(b.tiers[0].long_rate, 250.0);
+  EXPECT_EQ(b.tiers[0].short_rate, 0.0);
+  EXPECT_FALSE(b.tiers[0].condition);
+  EXPECT_EQ(b.tiers[0].top_component, "sql");
+  EXPECT_EQ(b.tiers[0].top_component_minutes, 10);
+  AlertPolicy one_tier;
+  one_tier.tiers = {BurnTier{"page", absl::Hours(1), absl::Minutes(5), 14.4}};
+  b = Evaluate(config, kAppAt - absl::Minutes(47) + absl::Seconds(59),
+               one_tier);
+  ASSERT_EQ(b.tiers.size(), 1u);
+  EXPECT_EQ(b.tiers[0].long_counts, C(47, 60));
+  EXPECT_EQ(b.tiers[0].short_counts, C(0, 5));  // [-52m, -47m): all down
+  EXPECT_EQ(b.tiers[0].top_component, "web");
+  EXPECT_EQ(b.tiers[0].top_component_minutes, 10);
+}
+
+// The low-traffic guard and bad input, as for a service's objective.
+TEST_F(ApplicationBurnTest, GuardAndErrorsNameTheObjective) {
+  FeedLast3Days("web");
+  FeedLast3Days("sql", {{30, 0}});
+  const Config config = MustParse(kAllOfYaml);
+  AlertPolicy guarded;
+  guarded.min_short_window_events = 6;  // the 5m window holds 5 minutes
+  ApplicationBurnTiers b = Evaluate(config, kAppAt, guarded);
+  EXPECT_TRUE(b.tiers[0].condition);
+  EXPECT_TRUE(b.tiers[0].suppressed);
+  EXPECT_EQ(b.tiers[0].reason,
+            "short window 5m holds 5 events < 6 (low-traffic guard)");
+  EXPECT_TRUE(b.tiers[1].alerting());  // 30m holds 30
+  AlertPolicy bad;
+  bad.tiers = {BurnTier{"page", absl::Minutes(5), absl::Hours(1), 14.4}};
+  const ApplicationConfig& app = config.applications[0];
+  absl::StatusOr<ApplicationBurnTiers> e = EvaluateApplicationBurnTiers(
+      engine_, config, app, app.objectives[0], bad, kAppAt);
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(e.status().message(),
+              HasSubstr("objective 'shop/availability': alert tier 0: short "
+                        "window 1h is longer than long window 5m"));
+}
+
 }  // namespace
 }  // namespace sla
