@@ -18,6 +18,7 @@ cmake -S "$src" -B "$work/cmake" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log"
 cmake --build "$work/cmake" >"$work/build.log"
 "$work/cmake/consumer"
+"$work/cmake/consumer_probes"
 pcdir=$(find "$work/prefix" -name slakit.pc -printf '%h\n' | head -n 1)
 # The .pc file names the install prefix chosen at configure time; point
 # pkg-config at the scratch prefix instead.
