@@ -1,6 +1,7 @@
 #include "probes/checker_factory.h"
 
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <variant>
 
@@ -38,14 +39,16 @@ absl::StatusOr<std::unique_ptr<Checker>> MakeChecker(
         }
       },
       probe.check);
+  const std::string who = probe.where.empty()
+                              ? absl::StrCat("probe '", probe.name, "'")
+                              : probe.where;
   if (!checker.ok()) {
-    return absl::Status(
-        checker.status().code(),
-        absl::StrCat("probe '", probe.name, "': ", checker.status().message()));
+    return absl::Status(checker.status().code(),
+                        absl::StrCat(who, ": ", checker.status().message()));
   }
   if (*checker == nullptr) {
     return absl::InternalError(
-        absl::StrCat("probe '", probe.name, "': the factory made no checker"));
+        absl::StrCat(who, ": the factory made no checker"));
   }
   return checker;
 }

@@ -37,8 +37,10 @@ using GrpcHealthFactory =
         const GrpcHealthProbeConfig&, absl::Duration)>;
 
 // Returns the checker for `probe` (owned by the caller). Errors are those
-// of the kind's Make* function, with "probe '<name>': " before the message,
-// e.g. "probe 'home': http: url 'ftp://x' is not http:// or https://"; a
+// of the kind's Make* function, with the probe's place before the message
+// (probe.where, "slakit.yaml:4:9: services[0].probes[0]: ", for a probe read
+// from a file; else "probe '<name>': "), e.g. "probe 'home': http: url
+// 'ftp://x' is not http:// or https://"; a
 // grpc_health probe without a `grpc` hook is Unimplemented "probe 'hub':
 // grpc_health probes need slakit built with gRPC". The hook's errors are
 // prefixed the same way.

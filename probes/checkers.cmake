@@ -23,7 +23,9 @@ add_library(probes_checkers
 # only: no yaml-cpp here).
 target_link_libraries(probes_checkers
   PUBLIC sla_probe_config absl::status absl::statusor absl::strings absl::time
-  PRIVATE probes_prom_text CURL::libcurl absl::flat_hash_map
+  # re2: Debian's libre2-dev (headers in /usr/include/re2; no CMake package),
+  # linked by name so that the installed package needs nothing more.
+  PRIVATE probes_prom_text CURL::libcurl re2 absl::flat_hash_map
           absl::flat_hash_set absl::synchronization Threads::Threads)
 
 foreach(lib probes_prom_text probes_checkers)

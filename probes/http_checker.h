@@ -25,11 +25,10 @@
 // the certificate and the host name are verified unless
 // config.tls_verify is false, against config.ca_file (a PEM bundle) when
 // set, else the system's roots. At most the first 1 MiB of a body is read
-// (the transfer stops there); expect_body is looked for in all of it,
-// expect_body_regex only in its first 16 KiB: libstdc++'s std::regex
-// backtracks recursively and in up to quadratic time, so on longer text it
-// could overflow the stack or run for minutes, past the timeout and deaf to
-// `cancel` (see internal::kMaxRegexBytes).
+// (the transfer stops there); expect_body and expect_body_regex are looked
+// for in all of it. The regex is RE2's syntax (no backreferences or
+// lookaround), searched in time linear in the body, so no pattern can hang
+// a check past its timeout.
 //
 // Outcomes and reasons, checked in this order:
 //   cancelled (shutdown)              kError    "cancelled"
@@ -46,8 +45,6 @@
 //                                               or 204)"
 //   body lacks expect_body            kFail     "body lacks \"up\""
 //   body does not match the regex     kFail     "body does not match /u+p/"
-//                                               (+ " in its first 16 KiB"
-//                                               for a longer body)
 //   slower than latency_threshold     kFail     "slow: 812 ms > 500 ms"
 //   otherwise                         kOk       ""
 // Cancellation is noticed within about 20 ms.
@@ -71,7 +68,7 @@ namespace probes {
 // InvalidArgument (nothing is sent) when: the URL is not an absolute
 // http:// or https:// URL; the method is not a word; a header is not
 // "Name: value"; an expected status is outside 100..599;
-// expect_body_regex is not a valid ECMAScript regex (it is compiled here,
+// expect_body_regex is not a valid RE2 regex (it is compiled here,
 // once); latency_threshold is not positive; the timeout is not positive
 // and finite. The messages say which, e.g. "http: url 'ftp://x' is not
 // http:// or https://".

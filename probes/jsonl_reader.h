@@ -1,6 +1,7 @@
 // probes/jsonl_reader.h: reads probe results written as JSON lines (one JSON
 // object per line; also called NDJSON), e.g. the output of
-// `slakit probe --format json`, so that it can be imported back.
+// `slakit probe --format json` without --once (one object per result as it
+// comes; --once prints one JSON array instead), so it can be imported back.
 //
 //   {"timestamp_ms": 1704067200000, "service": "web", "probe": "home",
 //    "ok": true, "latency_ms": 42.1}

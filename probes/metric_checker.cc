@@ -57,16 +57,6 @@ bool Compare(double v, Op op, double want) {
   return false;
 }
 
-// The shortest form that reads back as `v` ("42", "0.1", "1e+21"); NaN,
-// +Inf, -Inf as in the text format.
-std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  const std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, r.ptr);
-}
-
 bool IsName(absl::string_view s, bool colon_ok) {
   if (s.empty()) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -178,10 +168,11 @@ class MetricChecker final : public Checker {
                                                   selector_, ", add labels"));
     }
     if (!Compare(match->value, op_, config_.value)) {
-      return Result(Outcome::kFail,
-                    absl::StrCat(config_.name, " = ", FormatValue(match->value),
-                                 ", expected ", config_.op, " ",
-                                 FormatValue(config_.value)));
+      return Result(
+          Outcome::kFail,
+          absl::StrCat(config_.name, " = ", FormatPromValue(match->value),
+                       ", expected ", config_.op, " ",
+                       FormatPromValue(config_.value)));
     }
     return Result(Outcome::kOk, "");
   }

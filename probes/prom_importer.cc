@@ -94,8 +94,9 @@ absl::StatusOr<ProbeTable> ParseProbeProm(absl::string_view text,
     }
     if (!success) {
       if (!std::isfinite(s.value) || s.value < 0) {
-        errors.Add(s.line, absl::StrCat(s.name, ": value ", s.value,
-                                        " is not a finite number >= 0"));
+        errors.Add(s.line,
+                   absl::StrCat(s.name, ": value ", FormatPromValue(s.value),
+                                " is not a finite number >= 0"));
       } else if (!success_at.contains(keys[i])) {
         errors.Add(s.line,
                    absl::StrCat(s.name,
@@ -108,7 +109,8 @@ absl::StatusOr<ProbeTable> ParseProbeProm(absl::string_view text,
     ++successes;
     if (s.value != 0 && s.value != 1) {
       errors.Add(s.line,
-                 absl::StrCat(s.name, ": value ", s.value, " is not 0 or 1"));
+                 absl::StrCat(s.name, ": value ", FormatPromValue(s.value),
+                              " is not 0 or 1"));
       continue;
     }
     ProbeResult row;

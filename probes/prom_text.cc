@@ -251,6 +251,14 @@ class LineParser {
 
 }  // namespace
 
+std::string FormatPromValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
+}
+
 absl::StatusOr<std::vector<PromSample>> ParsePromText(
     absl::string_view text, absl::string_view source) {
   std::vector<PromSample> samples;

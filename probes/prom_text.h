@@ -62,6 +62,11 @@ struct PromSample {
   int line = 0;  // 1-based line number in the text
 };
 
+// The shortest form that reads back as `v` ("42", "0.1", "0.9999999",
+// "1e+21"); NaN, +Inf, -Inf as the text format writes them. For messages
+// that quote a sample's value.
+std::string FormatPromValue(double v);
+
 // Parses `text`. `source` names the text in error messages (a file name or
 // a URL). Returns the samples in text order, or InvalidArgument naming
 // source:line of the first malformed line.

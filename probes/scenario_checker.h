@@ -39,8 +39,8 @@
 // its regex in the response body, or in the value of a response header
 // (captures[i].header, any case, the first such header of the final
 // response), and keeps the first group (the whole match when the regex has
-// no group). Like expect_body_regex, a capture searches only the first
-// 16 KiB of the body (see probes/http_checker.h). A later step refers to the
+// no group); the regex is RE2's syntax, like expect_body_regex (see
+// probes/http_checker.h). A later step refers to the
 // value as ${name} in its url, its headers or its body; values are inserted as
 // they are (no URL encoding); a later capture of the same name replaces the
 // value. A capture that finds nothing fails its step (kFail):
@@ -72,7 +72,7 @@ namespace probes {
 // as for MakeHttpChecker (a URL with ${...} is checked only for its scheme,
 // when it does not start with ${...}, and in full once expanded); a
 // capture's name is not an identifier ([A-Za-z_][A-Za-z0-9_]*) or repeats
-// within its step, or its regex is not a valid ECMAScript regex; ${ is not
+// within its step, or its regex is not a valid RE2 regex; ${ is not
 // closed by } or does not enclose an identifier; a ${name} is used before
 // any earlier step captures it; config.latency_threshold is not positive;
 // the timeout is not positive and finite. Messages name the step, e.g.

@@ -55,7 +55,7 @@ struct HttpProbeConfig {
   // Statuses that count as success; empty means any 2xx.
   std::vector<int> expect_status;
   std::string expect_body;        // substring the body must contain, or ""
-  std::string expect_body_regex;  // ECMAScript regex searched in the body
+  std::string expect_body_regex;  // RE2 regex searched in the body
   bool tls_verify = true;         // verify the server certificate and name
   std::string ca_file;            // PEM bundle to trust instead of the system's
   // A response slower than this is a failure ("slow"), even when correct.
@@ -68,7 +68,7 @@ struct HttpProbeConfig {
 struct ScenarioCapture {
   std::string name;
   std::string header;  // from this response header; "" means from the body
-  std::string regex;   // ECMAScript; the first group (or whole match) is kept
+  std::string regex;   // RE2; the first group (or whole match) is kept
 };
 
 struct ScenarioStep {
@@ -123,6 +123,9 @@ struct ProbeConfig {
   // A run that has not finished by then is a timeout. Must be <= interval.
   absl::Duration timeout = absl::Seconds(10);
   ProbeKindConfig check;
+  // Where the probe was declared, for messages about it ("slakit.yaml:4:9:
+  // services[0].probes[0]"); "" when built in code.
+  std::string where;
 };
 
 // "http", "tcp", "grpc_health", "scenario" or "metric".

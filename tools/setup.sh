@@ -8,7 +8,7 @@ set -eu
 
 packages="cmake ninja-build g++ pkg-config libabsl-dev libcli11-dev libyaml-cpp-dev zlib1g-dev \
 libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
-libcpp-httplib-dev libssl-dev libcurl4-openssl-dev"
+libcpp-httplib-dev libssl-dev libcurl4-openssl-dev libre2-dev pybind11-dev python3-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages libgtest-dev libgmock-dev libbenchmark-dev python3 \
 xz-utils gzip bazel-bootstrap chromium clang-14 libclang-rt-14-dev \

@@ -3,7 +3,7 @@
 //   slakit demo                         sample IoT application, its report
 //   slakit eval --data F.csv --target 99.9 --window 30d --at T [--format]
 //   slakit generate --preset default --out workload.csv
-//   slakit check --config slakit.yaml
+//   slakit check --config slakit.yaml | --openslo F.yaml...
 //   slakit import --data-dir DIR F.csv|F.jsonl|F.prom [--format]
 //                                          (then eval/report --data-dir DIR)
 //   slakit report --config slakit.yaml --data F.csv --month 2024-01
@@ -11,6 +11,8 @@
 //   slakit probe --config slakit.yaml [--once] [--format json|table]
 //   slakit serve --config slakit.yaml --data-dir DIR [--listen 127.0.0.1:7070]
 //   slakit token new --name N --tenants a,b --roles ingest,read [--file F]
+//   slakit rules --config slakit.yaml [--source slakit|blackbox] [--out F]
+//   slakit import-openslo F.yaml... [--out slakit.yaml]
 //
 // Exit status: 0 success, 2 bad input or usage, 1 internal error.
 
@@ -19,6 +21,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -27,9 +30,12 @@
 #include "bindings/cli/data_loader.h"
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
+#include "bindings/cli/openslo_command.h"
 #include "bindings/cli/probe_command.h"
 #include "bindings/cli/report_command.h"
+#include "bindings/cli/rules_command.h"
 #include "bindings/cli/serve_command.h"
+#include "bindings/grpc/probe_feeder.h"
 #include "probes/synthetic.h"
 #include "sla/config.h"
 
@@ -111,11 +117,15 @@ absl::StatusOr<std::string> RunGenerate(const GenerateOptions& g) {
 absl::StatusOr<std::string> RunCheck(const std::string& path) {
   absl::StatusOr<sla::Config> config = sla::LoadConfig(path);
   if (!config.ok()) return config.status();
+  // Every probe's checker can be built (regexes compile, addresses parse).
+  if (absl::Status s = sla::server::ValidateProbes(*config); !s.ok()) return s;
   int objectives = 0;
   int contracts = 0;
+  int probes = 0;
   for (const sla::ServiceConfig& s : config->services) {
     objectives += static_cast<int>(s.objectives.size());
     contracts += s.contract.has_value();
+    probes += static_cast<int>(s.probes.size());
   }
   for (const sla::ApplicationConfig& a : config->applications) {
     objectives += static_cast<int>(a.objectives.size());
@@ -123,8 +133,9 @@ absl::StatusOr<std::string> RunCheck(const std::string& path) {
   return absl::StrCat(
       path, ": OK: ", config->services.size(), " services (", contracts,
       " with a contract), ", config->applications.size(), " applications, ",
-      objectives, " objectives, ", config->maintenance.size(),
-      " maintenance windows; time zone ", config->timezone, "\n");
+      objectives, " objectives, ", probes, " probes, ",
+      config->maintenance.size(), " maintenance windows; time zone ",
+      config->timezone, "\n");
 }
 
 }  // namespace
@@ -276,12 +287,43 @@ int main(int argc, char** argv) {
       "No progress lines on stderr");
 
   std::string check_config;
+  std::vector<std::string> check_openslo;
   CLI::App* check_cmd = app.add_subcommand(
       "check",
-      "Validate a configuration file (slakit.yaml) and report every "
-      "problem with file:line:column and the field's path.");
-  check_cmd->add_option("--config", check_config, "Configuration file")
+      "Validate a configuration file (slakit.yaml), or OpenSLO files as "
+      "`slakit import-openslo` would convert them, and report every "
+      "problem with file:line:column and the field's path. Exit 0 when "
+      "valid (OpenSLO warnings on stderr), 2 otherwise.");
+  CLI::Option* check_config_opt =
+      check_cmd->add_option("--config", check_config, "Configuration file");
+  check_cmd
+      ->add_option("--openslo", check_openslo,
+                   "OpenSLO YAML files (openslo/v1, or openslo/v1alpha as "
+                   "Sloth reads it), checked together")
+      ->excludes(check_config_opt);
+  check_cmd->require_option(1);
+
+  sla::cli::ImportOpenSloOptions import_openslo;
+  CLI::App* import_openslo_cmd = app.add_subcommand(
+      "import-openslo",
+      "Convert OpenSLO documents (Service, SLO, SLI, AlertPolicy, "
+      "AlertCondition; openslo/v1, or openslo/v1alpha as Sloth reads it) "
+      "into a slakit.yaml on stdout. Each SLO objective becomes an objective "
+      "of its service (named after the SLO; <slo>-<i> when it has several), "
+      "targets become percents (0.999 -> 99.9), windows slakit windows (2w "
+      "-> 14d, calendar 1M -> month@zone), burnrate conditions burn-rate "
+      "tiers. The metric queries are not used: each SLI becomes a named "
+      "probe-success series of the service (the SLI's name), fed by slakit's "
+      "own results. Problems (exit 2) are listed with file:line:column and "
+      "path; inexact conversions are warnings on stderr.");
+  import_openslo_cmd
+      ->add_option("files", import_openslo.files,
+                   "OpenSLO YAML files (several documents or lists each); "
+                   "references resolve across them")
       ->required();
+  import_openslo_cmd->add_option(
+      "--out", import_openslo.out,
+      "Write the slakit.yaml to this file instead of stdout");
 
   sla::cli::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand(
@@ -365,6 +407,38 @@ int main(int argc, char** argv) {
       ->add_option("--concurrency", probe.concurrency, "Checks running at once")
       ->capture_default_str();
 
+  sla::cli::RulesOptions rules;
+  CLI::App* rules_cmd = app.add_subcommand(
+      "rules",
+      "Write Prometheus recording and alerting rules for the configured "
+      "objectives, with Sloth's names and labels (slo:sli_error:ratio_rate5m "
+      "... ratio_rate30d, slo:objective:ratio, sloth_id, ...) so its Grafana "
+      "dashboards work, and multi-window burn-rate alerts (page, ticket) "
+      "with slakit's tiers for objectives with `alerting`. Check the output "
+      "with `promtool check rules`.");
+  rules_cmd->add_option("--config", rules.config, "slakit.yaml")->required();
+  rules_cmd->add_option("--out", rules.out,
+                        "Write the rules to this file instead of stdout");
+  rules_cmd
+      ->add_option("--source", rules.source,
+                   "Where error ratios come from: slakit (slakit serve's "
+                   "/metrics: slakit_objective_burn_rate, exact) or blackbox "
+                   "(blackbox_exporter's probe_success{service, probe})")
+      ->capture_default_str();
+  rules_cmd
+      ->add_option("--service-label", rules.service_label,
+                   "blackbox: the probe_success label naming the service")
+      ->capture_default_str();
+  rules_cmd
+      ->add_option("--probe-label", rules.probe_label,
+                   "blackbox: the probe_success label naming the probe")
+      ->capture_default_str();
+  rules_cmd->add_option(
+      "--error-ratio-query", rules.error_ratio_queries,
+      "service/objective=PROMQL: this objective's error ratio, with "
+      "{{.window}} where the range goes (as Sloth's error_ratio_query); "
+      "repeatable. The only way to export an application's objective");
+
   sla::cli::TokenOptions token;
   CLI::App* token_cmd =
       app.add_subcommand("token", "Bearer tokens of `slakit serve`.");
@@ -393,7 +467,13 @@ int main(int argc, char** argv) {
   }
   if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
   if (*eval_cmd) return Report(sla::cli::RunEval(eval));
+  if (*check_cmd && !check_openslo.empty()) {
+    return Report(sla::cli::RunCheckOpenSlo(check_openslo, std::cerr));
+  }
   if (*check_cmd) return Report(RunCheck(check_config));
+  if (*import_openslo_cmd) {
+    return Report(sla::cli::RunImportOpenSlo(import_openslo, std::cerr));
+  }
   if (*import_cmd) return Report(sla::cli::RunImport(import));
   if (*report_cmd) return Report(sla::cli::RunReport(report));
   if (*catalog_list) return Report(sla::cli::RunCatalogList());
@@ -412,6 +492,7 @@ int main(int argc, char** argv) {
     return *all_ok ? 0 : 3;
   }
   if (*catalog_show) return Report(sla::cli::RunCatalogShow(catalog_id));
+  if (*rules_cmd) return Report(sla::cli::RunRules(rules));
   if (*gen_cmd) {
     absl::StatusOr<std::string> out = RunGenerate(gen);
     if (!out.ok()) return Report(out);

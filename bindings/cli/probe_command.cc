@@ -182,12 +182,16 @@ absl::StatusOr<bool> RunProbe(const ProbeOptions& o, std::ostream& out) {
     absl::MutexLock lock(&mu);
     const size_t i = index.at({run.service, run.probe});
     const Selected& s = (*selected)[i];
-    all_ok &= run.result.outcome == probes::Outcome::kOk;
     if (o.once) {
-      if (!results[i].has_value()) ++done;
+      // The first run only (a probe faster than another's timeout would
+      // otherwise run again before the command is done).
+      if (results[i].has_value()) return;
+      all_ok &= run.result.outcome == probes::Outcome::kOk;
+      ++done;
       results[i] = std::move(run);
       return;
     }
+    all_ok &= run.result.outcome == probes::Outcome::kOk;
     // One line per result as it arrives (flushed: it may be piped).
     if (o.format == "json") {
       out << JsonOf(s.service, *s.probe, run) << "\n" << std::flush;
@@ -210,8 +214,9 @@ absl::StatusOr<bool> RunProbe(const ProbeOptions& o, std::ostream& out) {
     p.service = s.service;
     p.probe = s.probe->name;
     p.interval = s.probe->interval;
-    // --once: every probe now, not spread over the jitter.
+    // --once: every probe now, not spread over the jitter, and not again.
     p.jitter = o.once ? absl::ZeroDuration() : s.probe->jitter;
+    if (o.once) p.interval = std::max(p.interval, absl::Hours(24));
     p.timeout = s.probe->timeout;
     p.checker = *std::move(checker);
     if (absl::Status st = (*scheduler)->Add(std::move(p)); !st.ok()) return st;
@@ -231,6 +236,8 @@ absl::StatusOr<bool> RunProbe(const ProbeOptions& o, std::ostream& out) {
     int signal = 0;
     while (sigwait(&stop, &signal) != 0) {
     }
+    // A second Ctrl-C while the probes stop ends the process at once.
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   }
   (*scheduler)->Stop();
   if (!o.once) return all_ok;

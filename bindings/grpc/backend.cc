@@ -198,6 +198,9 @@ absl::StatusOr<ApplyResult> Backend::ApplyConfig(absl::string_view text,
   absl::MutexLock apply_lock(&apply_mu_);
   absl::StatusOr<Config> config = ParseConfig(text, options_.config_source);
   if (!config.ok()) return config.status();
+  if (options_.validate_config) {
+    if (absl::Status s = options_.validate_config(*config); !s.ok()) return s;
+  }
   ApplyResult result;
   for (const ServiceConfig& s : config->services) {
     result.services.push_back(s.name);

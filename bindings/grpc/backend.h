@@ -106,6 +106,10 @@ struct BackendOptions {
   absl::Duration alert_interval = absl::Seconds(30);
   AlertPolicy alert_policy;  // empty tiers: the defaults per window
   Clock* clock = Clock::Real();
+  // More checks of a configuration before ApplyConfig accepts it (the
+  // server: that every probe's checker can be built); its error is
+  // ApplyConfig's. Not run on the configuration kept in the store.
+  std::function<absl::Status(const Config&)> validate_config;
 };
 
 // A probe result as a client names it. The names are views into the

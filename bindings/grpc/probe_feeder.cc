@@ -7,11 +7,25 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bindings/grpc/auth.h"
 #include "probes/checker_factory.h"
 #include "probes/grpc_health_checker.h"
 
 namespace sla::server {
+
+absl::Status ValidateProbes(const Config& config) {
+  std::vector<std::string> problems;
+  for (const ServiceConfig& service : config.services) {
+    for (const ProbeConfig& p : service.probes) {
+      absl::StatusOr<std::unique_ptr<probes::Checker>> checker =
+          probes::MakeChecker(p, &probes::MakeGrpcHealthChecker);
+      if (!checker.ok()) problems.emplace_back(checker.status().message());
+    }
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
+}
 
 ProbeFeeder::ProbeFeeder(Backend* backend, ProbeFeederOptions options)
     : backend_(backend),
@@ -189,6 +203,7 @@ void ProbeFeeder::Loop() {
 }
 
 void ProbeFeeder::Stop() {
+  absl::MutexLock stop_lock(&stop_mu_);  // one Stop at a time (the join)
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;

@@ -70,6 +70,14 @@ struct ProbeFeederCounters {
   int64_t reschedules = 0;     // configurations adopted
 };
 
+// Builds (and drops) the checker of every probe of `config`, with the
+// default factory: OK, or InvalidArgument listing every probe that cannot
+// run, one per line, each with its place ("slakit.yaml:4:9:
+// services[0].probes[0]: http: body regex /(/ is not a valid regex: ...").
+// `slakit check` and ApplyConfig use it, so a configuration that loads is
+// one whose probes all run.
+absl::Status ValidateProbes(const Config& config);
+
 class ProbeFeeder {
  public:
   static absl::StatusOr<std::unique_ptr<ProbeFeeder>> Start(
@@ -101,6 +109,8 @@ class ProbeFeeder {
   const ProbeFeederOptions options_;
   const int64_t start_ms_;
 
+  // Serializes Stop (joining the loop); taken before the others.
+  absl::Mutex stop_mu_ ABSL_ACQUIRED_BEFORE(flush_mu_);
   // Held by Flush and Stop: one adoption or ingest at a time.
   absl::Mutex flush_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::shared_ptr<const ConfigState> adopted_ ABSL_GUARDED_BY(flush_mu_);

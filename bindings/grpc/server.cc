@@ -188,8 +188,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 void Server::Recover() {
   if (options_.before_recovery) options_.before_recovery();
   const absl::Time start = absl::Now();
+  BackendOptions backend_options = options_.backend;
+  if (options_.run_probes && !backend_options.validate_config) {
+    backend_options.validate_config = &ValidateProbes;
+  }
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      Backend::Open(options_.backend);
+      Backend::Open(std::move(backend_options));
   absl::MutexLock lock(&mu_);
   recovered_ = true;
   if (!backend.ok()) {

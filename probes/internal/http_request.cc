@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "re2/re2.h"
 
 namespace sla {
 namespace probes {
@@ -142,52 +143,19 @@ void SetMethod(CURL* c, const HttpRequest& request) {
   }
 }
 
-// The stack of a regex search thread: kMaxRegexBytes characters at up to
-// 4 KiB each. Only the pages touched are committed.
-constexpr size_t kRegexStackBytes = size_t{64} << 20;
-
-struct RegexJob {
-  const std::regex* re;
-  absl::string_view text;
-  RegexMatch result;
-};
-
-void* RunRegexJob(void* arg) {
-  auto* job = static_cast<RegexJob*>(arg);
-  // std::regex reports failure only by throwing; nothing may escape a
-  // thread function.
-  try {
-    std::match_results<absl::string_view::const_iterator> m;
-    if (std::regex_search(job->text.begin(), job->text.end(), m, *job->re)) {
-      job->result.matched = true;
-      job->result.value = job->re->mark_count() >= 1 ? m[1].str() : m[0].str();
-    }
-  } catch (const std::exception& e) {
-    job->result.matched = false;
-    job->result.error = e.what();
-  }
-  return nullptr;
-}
-
 }  // namespace
 
-RegexMatch RegexSearch(const std::regex& re, absl::string_view text) {
-  RegexJob job{&re, text.substr(0, kMaxRegexBytes), {}};
-  pthread_attr_t attr;
-  if (pthread_attr_init(&attr) != 0) {
-    job.result.error = "pthread_attr_init failed";
-    return job.result;
+RegexMatch RegexSearch(const re2::RE2& re, absl::string_view text) {
+  RegexMatch out;
+  const int group = re.NumberOfCapturingGroups() >= 1 ? 1 : 0;
+  re2::StringPiece found[2];
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                re2::RE2::UNANCHORED, found, group + 1)) {
+    return out;
   }
-  pthread_attr_setstacksize(&attr, kRegexStackBytes);
-  pthread_t thread;
-  const int rc = pthread_create(&thread, &attr, &RunRegexJob, &job);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    job.result.error = absl::StrCat("cannot start a regex thread: error ", rc);
-    return job.result;
-  }
-  pthread_join(thread, nullptr);
-  return job.result;
+  out.matched = true;
+  out.value.assign(found[group].data(), found[group].size());
+  return out;
 }
 
 HttpRequest RequestFrom(const HttpProbeConfig& config) {
@@ -235,6 +203,12 @@ HttpExchange SendHttpRequest(const HttpRequest& request, absl::Duration timeout,
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM across threads
+#if LIBCURL_VERSION_NUM >= 0x075700           // 7.87.0
+  // Do not wait for a stuck name lookup (the threaded resolver) when the
+  // handle is removed: a slow DNS answer must not outlast the timeout or a
+  // cancel. The resolver thread is left to finish on its own.
+  curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
+#endif
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, CurlMillis(timeout));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "slakit-probe");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
@@ -405,16 +379,16 @@ absl::Status ValidateRequestConfig(const HttpProbeConfig& config,
   return ValidateLatencyThreshold(config.latency_threshold);
 }
 
-absl::StatusOr<std::regex> CompileRegex(const std::string& pattern,
-                                        absl::string_view what) {
-  // std::regex reports a bad pattern only by throwing; this is the one place
-  // where an exception is caught and turned into a Status.
-  try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
+absl::StatusOr<std::shared_ptr<const re2::RE2>> CompileRegex(
+    const std::string& pattern, absl::string_view what) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_shared<const re2::RE2>(pattern, options);
+  if (!re->ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        what, " /", pattern, "/ is not a valid regex: ", e.what()));
+        what, " /", pattern, "/ is not a valid regex: ", re->error()));
   }
+  return re;
 }
 
 absl::StatusOr<ResponseCheck> ResponseCheck::Make(
@@ -429,7 +403,7 @@ absl::StatusOr<ResponseCheck> ResponseCheck::Make(
   check.expect_status_ = config.expect_status;
   check.expect_body_ = config.expect_body;
   if (!config.expect_body_regex.empty()) {
-    absl::StatusOr<std::regex> re =
+    absl::StatusOr<std::shared_ptr<const re2::RE2>> re =
         CompileRegex(config.expect_body_regex, "body regex");
     if (!re.ok()) return re.status();
     check.regex_text_ = config.expect_body_regex;
@@ -452,16 +426,8 @@ std::string ResponseCheck::Mismatch(const HttpResponse& response) const {
       response.body.find(expect_body_) == std::string::npos) {
     return absl::StrCat("body lacks \"", expect_body_, "\"");
   }
-  if (regex_.has_value()) {
-    const RegexMatch m = RegexSearch(*regex_, response.body);
-    if (!m.error.empty()) {
-      return absl::StrCat("body regex /", regex_text_, "/ failed: ", m.error);
-    }
-    if (!m.matched) {
-      return absl::StrCat(
-          "body does not match /", regex_text_, "/",
-          response.body.size() > kMaxRegexBytes ? " in its first 16 KiB" : "");
-    }
+  if (regex_ != nullptr && !RegexSearch(*regex_, response.body).matched) {
+    return absl::StrCat("body does not match /", regex_text_, "/");
   }
   return "";
 }

@@ -21,8 +21,8 @@
 #include <atomic>
 #include <chrono>  // NOLINT(build/c++11): the monotonic clock
 #include <cstddef>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +34,10 @@
 #include "probes/probe.h"
 #include "sla/probe_config.h"
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace sla {
 namespace probes {
 namespace internal {
@@ -41,15 +45,6 @@ namespace internal {
 // How much of a response body the http and scenario checkers read: the
 // transfer stops there, and body checks see only this much.
 inline constexpr size_t kMaxBodyBytes = size_t{1} << 20;  // 1 MiB
-
-// How much of a text (a body, a header value) a regex is searched in.
-// libstdc++'s std::regex backtracks recursively, several hundred bytes of
-// stack per character, and can take time quadratic in the text (a leading
-// ".*" on one long line): on 100 KiB a search can overflow a thread's
-// stack, on 64 KiB take minutes, and it cannot be interrupted. 16 KiB keeps
-// the worst case to seconds, and the search runs on a thread of its own
-// with a 64 MiB stack.
-inline constexpr size_t kMaxRegexBytes = size_t{16} << 10;  // 16 KiB
 
 // One request, fully expanded (no ${...} left).
 struct HttpRequest {
@@ -114,23 +109,22 @@ absl::Status ValidateLatencyThreshold(absl::Duration threshold);
 // `check_url`: a scenario's may hold ${...}).
 absl::Status ValidateRequestConfig(const HttpProbeConfig& config,
                                    bool check_url);
-// Compiles an ECMAScript regex; InvalidArgument naming `what` if it is bad.
-absl::StatusOr<std::regex> CompileRegex(const std::string& pattern,
-                                        absl::string_view what);
+// Compiles an RE2 regex (https://github.com/google/re2/wiki/Syntax);
+// InvalidArgument naming `what` if it is bad. RE2 searches in time linear in
+// the text and never backtracks, so a pattern written in a configuration
+// cannot hang a check or overflow a stack, whatever the body.
+absl::StatusOr<std::shared_ptr<const re2::RE2>> CompileRegex(
+    const std::string& pattern, absl::string_view what);
 
 // What RegexSearch found.
 struct RegexMatch {
   bool matched = false;
   // The first group when the regex has one, else the whole match.
   std::string value;
-  // Set when the search itself failed (std::regex_error from a too complex
-  // search, no memory, no thread); then matched is false.
-  std::string error;
 };
 
-// Searches `re` in the first kMaxRegexBytes of `text`, on a helper thread
-// with a large stack; blocks until it is done. Never throws.
-RegexMatch RegexSearch(const std::regex& re, absl::string_view text);
+// Searches `re` anywhere in `text` (unanchored).
+RegexMatch RegexSearch(const re2::RE2& re, absl::string_view text);
 
 // The checks of a response: status, body substring, body regex (compiled
 // once, in Make).
@@ -144,15 +138,14 @@ class ResponseCheck {
 
   // "" when `response` passes; else the reason: "status 503 (expected
   // 200)", "status 301 (expected 2xx)", "body lacks \"ok\"",
-  // "body does not match /o+k/" (with " in its first 16 KiB" when the body
-  // is longer than kMaxRegexBytes).
+  // "body does not match /o+k/".
   std::string Mismatch(const HttpResponse& response) const;
 
  private:
   std::vector<int> expect_status_;
   std::string expect_body_;
   std::string regex_text_;
-  std::optional<std::regex> regex_;
+  std::shared_ptr<const re2::RE2> regex_;  // null: none
 };
 
 // `status` with "<prefix>: " before its message; OK stays OK.

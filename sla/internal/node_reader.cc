@@ -18,15 +18,19 @@
 namespace sla {
 namespace internal {
 
-void NodeReader::Problem(const YAML::Node& node, absl::string_view path,
-                         absl::string_view what) {
+std::string NodeReader::Where(const YAML::Node& node,
+                              absl::string_view path) const {
   const YAML::Mark m = node.Mark();
   if (m.line >= 0) {
-    problems_.push_back(absl::StrCat(source_, ":", m.line + 1, ":",
-                                     m.column + 1, ": ", path, ": ", what));
-  } else {
-    problems_.push_back(absl::StrCat(source_, ": ", path, ": ", what));
+    return absl::StrCat(source_, ":", m.line + 1, ":", m.column + 1, ": ",
+                        path);
   }
+  return absl::StrCat(source_, ": ", path);
+}
+
+void NodeReader::Problem(const YAML::Node& node, absl::string_view path,
+                         absl::string_view what) {
+  problems_.push_back(absl::StrCat(Where(node, path), ": ", what));
 }
 
 bool NodeReader::Map(const YAML::Node& node, absl::string_view path,

@@ -37,6 +37,9 @@ class NodeReader {
 
   const std::vector<std::string>& problems() const { return problems_; }
 
+  // "source:line:column: path", the prefix Problem writes.
+  std::string Where(const YAML::Node& node, absl::string_view path) const;
+
   // Reports keys of a map not in `allowed`; false if `node` is not a map.
   bool Map(const YAML::Node& node, absl::string_view path,
            absl::Span<const absl::string_view> allowed);

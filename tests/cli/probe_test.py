@@ -54,6 +54,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(0.3)
             self.reply(200, "status: ok")
+        elif self.path == "/slower":
+            time.sleep(2.5)
+            self.reply(200, "status: ok")
         elif self.path == "/metrics":
             self.reply(200, "# TYPE connected_devices gauge\n"
                             'connected_devices{hub="main"} 42\n'
@@ -190,6 +193,42 @@ def main():
     check("bad config exit 2", r.returncode == 2, r)
     check("bad config names file:line and field",
           "bad.yaml:4:" in r.stderr and "probes[0].http.url" in r.stderr, r.stderr)
+    # A regex RE2 cannot compile (lookahead) is a configuration error, found by
+    # `slakit check` with its place, before any probe runs.
+    bad_re = os.path.join(tmp, "bad_regex.yaml")
+    with open(bad_re, "w") as f:
+        f.write("services:\n  - name: web\n    probes:\n"
+                "      - {name: x, http: {url: '%s/health', expect_body_regex: '(?=ok)'}}\n" % base)
+    r = run("check", "--config", bad_re)
+    check("check: bad regex exit 2", r.returncode == 2, r)
+    check("check: bad regex names place and pattern",
+          "bad_regex.yaml:4:9: services[0].probes[0]: http: body regex /(?=ok)/ is not a valid regex"
+          in r.stderr, r.stderr)
+    r = run("check", "--config", config)
+    check("check: counts probes", r.returncode == 0 and "8 probes" in r.stdout, r)
+
+    # --once runs each probe once: a 1s probe beside one that takes 2.5s is
+    # reported from its first run, not its third.
+    once = os.path.join(tmp, "once.yaml")
+    with open(once, "w") as f:
+        f.write("""services:
+  - name: web
+    probes:
+      - {name: slower, interval: 5s, http: {url: "%s/slower", timeout: 4s}}
+      - {name: fast, interval: 1s, tcp: {address: "%s", timeout: 1s}}
+""" % (base, tcp_ok))
+    r = run("probe", "--config", once, "--once", "--format", "json")
+    try:
+        rows = {x["probe"]: x for x in json.loads(r.stdout)}
+    except ValueError:
+        rows = {}
+    def ms(stamp):
+        return time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) + float(stamp[19:-1] or 0)
+    check("once: both ran ok", r.returncode == 0 and len(rows) == 2, r)
+    if len(rows) == 2:
+        check("once: the fast probe's first run is reported",
+              abs(ms(rows["fast"]["timestamp"]) - ms(rows["slower"]["timestamp"])) < 1.0, rows)
+
     empty = os.path.join(tmp, "empty.yaml")
     with open(empty, "w") as f:
         f.write("services:\n  - name: web\n")

@@ -21,7 +21,7 @@ build_dir=$1
 seconds=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 fuzz_dir=$build_dir/fuzz
-targets=${FUZZ_TARGETS:-"wal_record_fuzzer engine_state_fuzzer csv_fuzzer config_fuzzer"}
+targets=${FUZZ_TARGETS:-"wal_record_fuzzer engine_state_fuzzer csv_fuzzer config_fuzzer openslo_fuzzer"}
 
 cxx=""
 for c in clang++-14 clang++; do

@@ -23,12 +23,14 @@
 #include "gtest/gtest.h"
 #include "probes/probe.h"
 #include "sla/clock.h"
+#include "sla/config.h"
 
 namespace sla::server {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const absl::Time kNow = absl::FromUnixSeconds(1710072000);  // 2024-03-10T12Z
 
@@ -187,10 +189,11 @@ TEST_F(ProbeFeederTest, AdoptsANewConfigurationAtTheNextFlush) {
   EXPECT_EQ(CountsOf("hub", "health"), (Counts{1, 1}));
 }
 
-TEST_F(ProbeFeederTest, ResultsOfAServiceThatLeftAreLoggedNotLost) {
+TEST_F(ProbeFeederTest, ResultsOfAServiceThatLeftAreRefusedLoggedAndCounted) {
   auto feeder = ProbeFeeder::Start(backend_.get(), Options()).value();
   AwaitResults(*feeder, 3);
-  // hub leaves before the flush: its batch is refused, web's goes in.
+  // hub leaves before the flush: its batch is refused (logged and counted,
+  // not retried: the service is gone), web's goes in.
   ASSERT_TRUE(backend_
                   ->ApplyConfig(R"(services:
   - name: web
@@ -220,6 +223,58 @@ TEST_F(ProbeFeederTest, StopIsIdempotentAndFlushAfterItFails) {
   feeder->Stop();
   feeder->Stop();
   EXPECT_EQ(feeder->Flush().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace sla::server
+
+namespace sla::server {
+namespace {
+
+// A configuration loads only if every probe can run: the checkers' own
+// checks (RE2 syntax, ...) reach ApplyConfig and `slakit check` with the
+// probe's place in the file.
+TEST(ValidateProbesTest, NamesEveryBadProbeWithItsPlace) {
+  absl::StatusOr<Config> config = ParseConfig(R"yaml(services:
+  - name: web
+    probes:
+      - {name: ok, http: {url: "http://127.0.0.1:1/"}}
+      - {name: look, http: {url: "http://127.0.0.1:1/", expect_body_regex: "(?=x)"}}
+      - {name: cap, scenario: {steps: [{url: "http://127.0.0.1:1/", capture: {t: "(?<=y)"}}]}}
+)yaml",
+                                              "slakit.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const absl::Status s = ValidateProbes(*config);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(),
+              HasSubstr("slakit.yaml:5:9: services[0].probes[1]: http: body "
+                        "regex /(?=x)/ is not a valid regex"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("slakit.yaml:6:9: services[0].probes[2]: scenario step "
+                        "'step 1': capture 't': /(?<=y)/ is not a valid "
+                        "regex"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("probes[0]")));
+}
+
+TEST_F(ProbeFeederTest, ApplyConfigRefusesProbesThatCannotRun) {
+  BackendOptions options;
+  options.data_dir = NewDir("validate");
+  options.config_text = kConfig;
+  options.alert_interval = absl::ZeroDuration();
+  options.clock = &clock_;
+  options.validate_config = &ValidateProbes;
+  std::unique_ptr<Backend> backend = Backend::Open(options).value();
+  absl::StatusOr<ApplyResult> r = backend->ApplyConfig(R"yaml(services:
+  - name: web
+    probes: [{name: p, http: {url: "http://127.0.0.1:1/", expect_body_regex: "a(b"}}]
+)yaml",
+                                                       /*dry_run=*/false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("slakit.yaml:3:14: services[0].probes[0]: http: body "
+                        "regex /a(b/ is not a valid regex"));
+  // The configuration in force is still the first.
+  EXPECT_EQ(backend->config()->config.services.size(), 2u);
 }
 
 }  // namespace

@@ -561,7 +561,7 @@ TEST(ParseProbePromTest, BadValuesAndDuplicatesNameTheirLines) {
   const std::string m(t.status().message());
   EXPECT_THAT(m, HasSubstr("6 malformed lines, nothing was read"));
   EXPECT_THAT(m, HasSubstr("v.prom:1: probe_success: value 0.5 is not 0 or 1"));
-  EXPECT_THAT(m, HasSubstr("v.prom:2: probe_success: value nan is not 0 or 1"));
+  EXPECT_THAT(m, HasSubstr("v.prom:2: probe_success: value NaN is not 0 or 1"));
   EXPECT_THAT(m, HasSubstr("v.prom:4: probe_success: a second sample with the "
                            "same labels and timestamp (the first is on line "
                            "3)"));
@@ -570,10 +570,20 @@ TEST(ParseProbePromTest, BadValuesAndDuplicatesNameTheirLines) {
   EXPECT_THAT(m, HasSubstr("v.prom:6: probe_duration_seconds: a second sample "
                            "with the same labels and timestamp (the first is "
                            "on line 5)"));
-  EXPECT_THAT(m, HasSubstr("v.prom:7: probe_duration_seconds: value inf is "
+  EXPECT_THAT(m, HasSubstr("v.prom:7: probe_duration_seconds: value +Inf is "
                            "not a finite number >= 0"));
   // Line 3 is fine in itself.
   EXPECT_THAT(m, Not(HasSubstr("v.prom:3:")));
+}
+
+// A value is quoted as written, not rounded to six digits ("1").
+TEST(ParseProbePromTest, ValuesAreQuotedExactly) {
+  absl::StatusOr<ProbeTable> t = ParseProbeProm(
+      "probe_success{service=\"a\",probe=\"b\"} 0.9999999 1\n", "v.prom", {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(),
+              HasSubstr("v.prom:1: probe_success: value 0.9999999 is not 0 "
+                        "or 1"));
 }
 
 TEST(ParseProbePromTest, NoProbeSuccessIsAnError) {

@@ -161,8 +161,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"{name: x, http: {}}", "probes[0].http.url: missing"},
         BadCase{"{name: x, http: {url: 'http://a', expect_status: [200, 700]}}",
                 "probes[0].http.expect_status: 700 is not an HTTP status"},
-        BadCase{"{name: x, http: {url: 'http://a', expect_body_regex: '(a'}}",
-                "http.expect_body_regex: '(a' is not a valid regular"},
+        BadCase{"{name: x, scenario: {steps: [{url: 'http://a', capture: "
+                "{session-id: 'x'}}]}}",
+                "capture.session-id: a capture name is an identifier"},
+        BadCase{"{name: x, scenario: {steps: [{url: 'http://a', capture: "
+                "{2nd: 'x'}}]}}",
+                "capture.2nd: a capture name is an identifier"},
         BadCase{"{name: x, http: {url: 'http://a', headers: ['NoColon']}}",
                 "http.headers[0]: expected 'Name: value' on one line"},
         BadCase{"{name: x, http: {url: 'http://a', method: 'get me'}}",
