@@ -86,7 +86,6 @@
 namespace sla::server {
 namespace {
 
-
 constexpr int kBatch = 4096;
 // Batches a stream may have written and not yet seen acknowledged.
 constexpr int kWindow = 8;

@@ -205,31 +205,6 @@ absl::Status EvaluatePrepared(const Engine& engine, ObjectiveId id,
   return absl::OkStatus();
 }
 
-// The nominal length of a window for its default tiers (see
-// DefaultBurnTiers(const Window&)).
-absl::Duration NominalLength(const Window& window) {
-  if (window.is_rolling()) return window.length();
-  int days = 30;
-  switch (window.unit()) {
-    case CalendarUnit::kDay:
-      days = 1;
-      break;
-    case CalendarUnit::kIsoWeek:
-      days = 7;
-      break;
-    case CalendarUnit::kMonth:
-      days = 30;
-      break;
-    case CalendarUnit::kQuarter:
-      days = 90;
-      break;
-    case CalendarUnit::kYear:
-      days = 365;
-      break;
-  }
-  return absl::Hours(24 * days);
-}
-
 // The default tiers of `window`, prepared, from a small per-thread cache
 // keyed by the nominal length. A fleet has a handful of windows, and
 // deriving their tiers (and allocating them) for every objective at every
@@ -262,6 +237,29 @@ absl::StatusOr<const PreparedTiers*> CachedDefaultTiers(const Window& window) {
 }
 
 }  // namespace
+
+absl::Duration NominalLength(const Window& window) {
+  if (window.is_rolling()) return window.length();
+  int days = 30;
+  switch (window.unit()) {
+    case CalendarUnit::kDay:
+      days = 1;
+      break;
+    case CalendarUnit::kIsoWeek:
+      days = 7;
+      break;
+    case CalendarUnit::kMonth:
+      days = 30;
+      break;
+    case CalendarUnit::kQuarter:
+      days = 90;
+      break;
+    case CalendarUnit::kYear:
+      days = 365;
+      break;
+  }
+  return absl::Hours(24 * days);
+}
 
 absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(
     absl::Duration slo_window) {

@@ -129,6 +129,11 @@ absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(
 // 7 % of every month, which is well inside the margin of these tiers.
 absl::StatusOr<std::vector<BurnTier>> DefaultBurnTiers(const Window& window);
 
+// The length DefaultBurnTiers(const Window&) scales by: a rolling window's
+// own length, a calendar window's nominal one (day 1d, week 7d, month 30d,
+// quarter 90d, year 365d). Also what `slakit rules` records as the period.
+absl::Duration NominalLength(const Window& window);
+
 // The look-back windows of every burn-rate report (GetStatus, /metrics,
 // slakit eval), shortest first: the distinct windows of the default tiers,
 // 5m 30m 1h 2h 6h 1d 3d.

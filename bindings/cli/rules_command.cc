@@ -278,23 +278,6 @@ void AppendGroup(std::string* out, const Group& g) {
   }
 }
 
-// The length a calendar window stands for (sla/alerting.h, DefaultBurnTiers).
-absl::Duration NominalLength(CalendarUnit unit) {
-  switch (unit) {
-    case CalendarUnit::kDay:
-      return absl::Hours(24);
-    case CalendarUnit::kIsoWeek:
-      return absl::Hours(24 * 7);
-    case CalendarUnit::kMonth:
-      return absl::Hours(24 * 30);
-    case CalendarUnit::kQuarter:
-      return absl::Hours(24 * 90);
-    case CalendarUnit::kYear:
-      return absl::Hours(24 * 365);
-  }
-  return absl::Hours(24 * 30);
-}
-
 // One objective to write rules for.
 struct Objective {
   std::string tenant;
@@ -321,8 +304,7 @@ absl::Status ObjectiveGroups(const Objective& o,
   if (!window.ok()) return Problem(spec, window.status().message());
   absl::StatusOr<Target> target = Target::FromPercent(spec.target_percent);
   if (!target.ok()) return Problem(spec, target.status().message());
-  const absl::Duration period =
-      window->is_rolling() ? window->length() : NominalLength(window->unit());
+  const absl::Duration period = NominalLength(*window);
   const std::string budget = Number(target->budget_fraction());
 
   AlertPolicy policy;

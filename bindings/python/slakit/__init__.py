@@ -40,7 +40,7 @@ recomputed by hand. The work is done by the C++ engine (``slakit._slakit``,
 a thin pybind11 module); long calls release the GIL.
 """
 
-from slakit import _slakit
+from slakit import _errors, _slakit
 from slakit._engine import (
     Config,
     Engine,
@@ -98,21 +98,5 @@ __all__ = [
     "WindowLike",
     "ProbeRow",
     "EventRow",
-    "Error",
-    "Cancelled",
-    "Unknown",
-    "InvalidArgument",
-    "DeadlineExceeded",
-    "NotFound",
-    "AlreadyExists",
-    "PermissionDenied",
-    "ResourceExhausted",
-    "FailedPrecondition",
-    "Aborted",
-    "OutOfRange",
-    "Unimplemented",
-    "Internal",
-    "Unavailable",
-    "DataLoss",
-    "Unauthenticated",
 ]
+__all__ += _errors.__all__  # Error and one class per absl status code
