@@ -18,9 +18,11 @@
 # exactly the samples of [T-R, T) under either convention; the script prints
 # count_over_time at T and T-1ms, and [1d] at start+1d (1441 samples on
 # offset-0 series: both ends) vs start+1d-1ms (1440) to show it.
-# Only probe_success is backfilled (no latency series).
+# Both series of every probe are backfilled, probe_success and
+# probe_duration_seconds, since `slakit eval` reads the whole CSV too;
+# LATENCY=0 backfills probe_success only.
 #
-# Environment: BUILD (default build), KEEP=1 keeps the temp dir,
+# Environment: BUILD (default build), KEEP=1 keeps the temp dir, LATENCY=0,
 # SETTLE_S (default 240) caps the wait for Prometheus' first compaction.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,7 +67,9 @@ at_ms=$(echo "$gen_out" | sed -n 's/.*(\([0-9]\{13\}\)).*/\1/p')
 
 echo "== OpenMetrics" >&2
 t0=$(now)
-$py "$here/peer.py" openmetrics "$csv" "$work/workload.om" "$work/meta.json"
+latency_flag=""
+[ "${LATENCY:-1}" = 0 ] && latency_flag=--no-latency
+$py "$here/peer.py" openmetrics $latency_flag "$csv" "$work/workload.om" "$work/meta.json"
 t1=$(now); convert_s=$(secs "$t0" "$t1")
 days=$($py -c "import json,sys; m=json.load(open(sys.argv[1])); print(round((int(sys.argv[2]) - m['min_ms']) / 86400000))" "$work/meta.json" "$at_ms")
 

@@ -28,20 +28,41 @@ PAGE_TIERS = [("1h", "5m", 14.4), ("6h", "30m", 6.0)]
 
 
 # ---------------------------------------------------------------- openmetrics
+def ms_to_seconds(text):
+    """'126.885' (milliseconds) -> '0.126885' (seconds), exactly: the decimal
+    point moves three places, no float rounding."""
+    text = text.strip()
+    whole, _, frac = text.partition(".")
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        sys.exit("latency_ms must be a non-negative decimal, got %r" % text)
+    whole = whole.rjust(4, "0")
+    out = "%d.%s%s" % (int(whole[:-3]), whole[-3:], frac)
+    return out.rstrip("0").rstrip(".") if "." in out else out
+
+
 def cmd_openmetrics(a):
+    """Writes probe_success and, unless --no-latency, probe_duration_seconds
+    (two metric families, each contiguous as OpenMetrics requires: the
+    latencies go to OUT.lat first and are appended)."""
     n = 0
     series = set()
     tmin = None
     tmax = None
-    with open(a.csv, "r", buffering=1 << 20) as f, open(a.out, "w", buffering=1 << 22) as o:
+    lat_path = a.out + ".lat"
+    with open(a.csv, "r", buffering=1 << 20) as f, open(a.out, "w", buffering=1 << 22) as o, \
+            open(lat_path, "w", buffering=1 << 22) as lo:
         header = f.readline().strip()
         if header != "timestamp_ms,service,probe,ok,latency_ms":
             sys.exit("unexpected CSV header: %r" % header)
         o.write("# HELP probe_success Whether the probe succeeded (1) or not (0).\n")
         o.write("# TYPE probe_success gauge\n")
+        lo.write("# HELP probe_duration_seconds How long the probe took.\n")
+        lo.write("# TYPE probe_duration_seconds gauge\n")
+        lo.write("# UNIT probe_duration_seconds seconds\n")
         w = o.write
+        lw = lo.write if a.latency else None
         for line in f:
-            ts, svc, probe, ok, _lat = line.split(",", 4)
+            ts, svc, probe, ok, lat = line.split(",", 4)
             t = int(ts)
             if t % 1000:
                 # promtool reads float seconds and truncates to ms with
@@ -49,17 +70,30 @@ def cmd_openmetrics(a):
                 sys.exit("timestamp %d is not a whole second" % t)
             if ok not in ("0", "1"):
                 sys.exit("ok must be 0 or 1, got %r" % ok)
-            w('probe_success{service="%s",probe="%s"} %s %d\n' % (svc, probe, ok, t // 1000))
+            labels = '{service="%s",probe="%s"}' % (svc, probe)
+            w("probe_success%s %s %d\n" % (labels, ok, t // 1000))
+            if lw:
+                lw("probe_duration_seconds%s %s %d\n" % (labels, ms_to_seconds(lat), t // 1000))
             n += 1
             series.add((svc, probe))
             if tmin is None or t < tmin:
                 tmin = t
             if tmax is None or t > tmax:
                 tmax = t
+    with open(a.out, "a", buffering=1 << 22) as o:
+        if a.latency:
+            with open(lat_path, "r", buffering=1 << 22) as lo:
+                while True:
+                    chunk = lo.read(1 << 22)
+                    if not chunk:
+                        break
+                    o.write(chunk)
         o.write("# EOF\n")
+    os.unlink(lat_path)
     with open(a.meta, "w") as m:
         json.dump({"rows": n, "series": len(series),
                    "services": len({s for s, _ in series}),
+                   "samples": n * (2 if a.latency else 1),
                    "min_ms": tmin, "max_ms": tmax}, m)
 
 
@@ -356,7 +390,8 @@ def cmd_bench(a):
     print("other: generate %.2f s, OpenMetrics conversion %.2f s, promtool backfill %.2f s, "
           "TSDB %d bytes on disk = %.2f bytes/sample; Prometheus queried at T-1ms over HTTP "
           "(client round trip, keep-alive), slakit eval timed as a process" % (
-              a.gen_s, a.convert_s, a.backfill_s, a.tsdb_bytes, a.tsdb_bytes / max(1, meta["rows"])))
+              a.gen_s, a.convert_s, a.backfill_s, a.tsdb_bytes,
+              a.tsdb_bytes / max(1, meta.get("samples", meta["rows"]))))
     print()
     print("## agreement (Prometheus at T-1ms vs slakit at T, half-open [T-R, T))")
     for n in notes:
@@ -375,6 +410,8 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     o = sub.add_parser("openmetrics")
     o.add_argument("csv"); o.add_argument("out"); o.add_argument("meta")
+    o.add_argument("--no-latency", dest="latency", action="store_false",
+                   help="backfill probe_success only (no probe_duration_seconds)")
     s = sub.add_parser("settle")
     s.add_argument("url"); s.add_argument("pid", type=int); s.add_argument("max_s", type=float)
     b = sub.add_parser("bench")
