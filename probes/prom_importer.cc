@@ -97,6 +97,11 @@ absl::StatusOr<ProbeTable> ParseProbeProm(absl::string_view text,
         errors.Add(s.line,
                    absl::StrCat(s.name, ": value ", FormatPromValue(s.value),
                                 " is not a finite number >= 0"));
+      } else if (!std::isfinite(s.value * 1000)) {
+        errors.Add(s.line,
+                   absl::StrCat(s.name, ": value ", FormatPromValue(s.value),
+                                " is too large (its milliseconds are not a "
+                                "finite number)"));
       } else if (!success_at.contains(keys[i])) {
         errors.Add(s.line,
                    absl::StrCat(s.name,

@@ -5,6 +5,7 @@
 #   slakit_server_auth           bearer tokens (auth.h), OpenSSL's libcrypto
 #   slakit_server_metrics        Prometheus text rendering (metrics.h)
 #   slakit_server_metrics_http   its cpp-httplib listener (metrics_http.h)
+#   slakit_server_ingest_convert IngestRequest -> batch (ingest_convert.h)
 #   slakit_server                backend, service and server
 
 find_package(Protobuf REQUIRED)  # CMake's module: Debian ships no config
@@ -103,11 +104,22 @@ target_link_libraries(slakit_audit_log PUBLIC sla_remediation absl::status
   absl::statusor absl::synchronization PRIVATE sla_window absl::strings
   absl::flat_hash_map)
 
+# IngestRequest -> Backend::Ingest's batch (ingest_convert.h): the generated
+# messages and Abseil, no gRPC server (tests/fuzz builds it with protobuf
+# alone); backend.h is only included for NamedProbe.
+add_library(slakit_server_ingest_convert bindings/grpc/ingest_convert.cc)
+target_include_directories(slakit_server_ingest_convert PUBLIC
+  ${PROJECT_SOURCE_DIR})
+target_link_libraries(slakit_server_ingest_convert
+  PUBLIC slakit_proto sla_engine absl::status absl::span
+  PRIVATE absl::strings absl::time)
+
 add_library(slakit_server bindings/grpc/backend.cc bindings/grpc/service.cc
   bindings/grpc/server.cc bindings/grpc/probe_feeder.cc)
 target_include_directories(slakit_server PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(slakit_server
-  PUBLIC slakit_proto slakit_server_auth slakit_server_metrics
+  PUBLIC slakit_proto slakit_server_ingest_convert slakit_server_auth
+         slakit_server_metrics
          slakit_server_metrics_http slakit_server_sinks slakit_audit_log sla
          sla_alerting
          sla_remediation sla_forecast sla_config sla_report

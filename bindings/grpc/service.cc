@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "bindings/grpc/ingest_convert.h"
 #include "sla/report.h"
 #include "sla/window.h"
 
@@ -163,24 +164,8 @@ absl::Status SlaServiceImpl::IngestOne(Backend* backend,
                                        const v1::IngestRequest& request,
                                        v1::IngestResponse* response) {
   std::vector<NamedProbe> batch;
-  batch.reserve(request.records_size());
-  for (int i = 0; i < request.records_size(); ++i) {
-    const v1::ProbeRecord& r = request.records(i);
-    if (!r.has_time()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("record ", i, ": time: missing"));
-    }
-    if (r.time().nanos() < 0 || r.time().nanos() > 999'999'999) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "record ", i, ": time: nanos ", r.time().nanos(), " out of range"));
-    }
-    NamedProbe p;
-    p.service = r.service();
-    p.probe = r.probe();
-    p.unix_ms = absl::ToUnixMillis(FromProto(r.time()));
-    p.ok = r.ok();
-    p.latency_ms = r.latency_ms();
-    batch.push_back(std::move(p));
+  if (absl::Status s = ConvertIngestRecords(request, &batch); !s.ok()) {
+    return s;
   }
   absl::StatusOr<storage::IngestAck> ack =
       backend->Ingest(caller, request.batch_id(), batch);

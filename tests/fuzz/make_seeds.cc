@@ -15,12 +15,26 @@
 #include "sla/clock.h"
 #include "sla/engine.h"
 #include "sla/storage/wal.h"
+#include "sla/v1/sla_service.pb.h"
 
 namespace fs = std::filesystem;
 
 static void Write(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), bytes.size());
   std::printf("%s: %zu bytes\n", path.c_str(), bytes.size());
+}
+
+// A record of an IngestRequest at unix `seconds` + `nanos`.
+static void AddRecord(sla::v1::IngestRequest* req, const std::string& service,
+                      const std::string& probe, int64_t seconds, int32_t nanos,
+                      bool ok, double latency_ms) {
+  sla::v1::ProbeRecord* r = req->add_records();
+  r->set_service(service);
+  r->set_probe(probe);
+  r->mutable_time()->set_seconds(seconds);
+  r->mutable_time()->set_nanos(nanos);
+  r->set_ok(ok);
+  r->set_latency_ms(latency_ms);
 }
 
 static std::string Slurp(const fs::path& path) {
@@ -105,5 +119,51 @@ int main(int argc, char** argv) {
   std::string state;
   e.EncodeState(&state);
   Write(out / "engine_state_fuzzer" / "three_slis", state);
+
+  // gRPC IngestRequest messages as `slakit serve` receives them. The fuzzer's
+  // engine is at 2024-06-01T00:00:00Z (1717200000) with services web, api.
+  const fs::path ingest = out / "proto_ingest_fuzzer";
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("probe-runner-1/000001");
+    for (int m = 0; m < 4; ++m) {
+      AddRecord(&req, "web", "home", 1717199700 + 60 * m, 250000000, m != 2,
+                41.5 + m);
+    }
+    AddRecord(&req, "web", "login", 1717199990, 999999999, true, 120);
+    AddRecord(&req, "api", "health", 1717199999, 0, false, 2000);
+    Write(ingest / "two_services", req.SerializeAsString());
+  }
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("b-empty");
+    Write(ingest / "no_records", req.SerializeAsString());
+  }
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("b-no-time");
+    AddRecord(&req, "web", "home", 1717199940, 0, true, 10);
+    req.add_records()->set_service("web");  // no time
+    Write(ingest / "missing_time", req.SerializeAsString());
+  }
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("b-nanos");
+    AddRecord(&req, "web", "home", 1717199940, 1000000000, true, 10);
+    Write(ingest / "nanos_out_of_range", req.SerializeAsString());
+  }
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("b-old");
+    AddRecord(&req, "web", "home", 1717199940, 0, true, 10);
+    AddRecord(&req, "web", "home", 1704067200, 0, true, 10);  // 2024-01-01
+    Write(ingest / "older_than_retention", req.SerializeAsString());
+  }
+  {
+    sla::v1::IngestRequest req;
+    req.set_batch_id("b-future");
+    AddRecord(&req, "api", "health", 1717203600, 0, true, 3.25);  // +1 h
+    Write(ingest / "future", req.SerializeAsString());
+  }
   return 0;
 }
