@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "probes/internal/table_builder.h"
+#include "sla/objective.h"
 
 namespace sla {
 namespace probes {
@@ -50,6 +52,17 @@ inline bool FastDecimal(const char* b, const char* e, double* out) {
   return true;
 }
 
+// A field as error messages show it: quoted, C-escaped (the message stays
+// printable UTF-8), and cut after 40 bytes with the field's size.
+std::string Quoted(absl::string_view field) {
+  constexpr size_t kShown = 40;
+  if (field.size() <= kShown) {
+    return absl::StrCat("'", absl::CHexEscape(field), "'");
+  }
+  return absl::StrCat("'", absl::CHexEscape(field.substr(0, kShown)), "...' (",
+                      field.size(), " bytes)");
+}
+
 // Parses one data line; on error returns a description naming the field.
 bool ParseLine(absl::string_view line, absl::string_view* service,
                absl::string_view* probe, ProbeResult* out, std::string* error) {
@@ -78,8 +91,8 @@ bool ParseLine(absl::string_view line, absl::string_view* service,
   const char* e = b + f[0].size();
   auto ts = std::from_chars(b, e, out->unix_ms);
   if (f[0].empty() || ts.ec != std::errc() || ts.ptr != e) {
-    *error = absl::StrCat("field 'timestamp_ms': '", f[0],
-                          "' is not an integer number of milliseconds");
+    *error = absl::StrCat("field 'timestamp_ms': ", Quoted(f[0]),
+                          " is not an integer number of milliseconds");
     return false;
   }
   if (f[1].empty()) {
@@ -90,10 +103,24 @@ bool ParseLine(absl::string_view line, absl::string_view* service,
     *error = "field 'probe' is empty";
     return false;
   }
+  // Names must be UTF-8 without NUL bytes (sla::CheckNameText); plain
+  // ASCII, the usual case, needs no closer look.
+  for (int k = 1; k <= 2; ++k) {
+    bool ascii = true;
+    for (const char c : f[k]) {
+      ascii &= static_cast<unsigned char>(c) - 1u < 0x7fu;
+    }
+    if (ascii) continue;
+    if (absl::Status s = CheckNameText(f[k]); !s.ok()) {
+      *error = absl::StrCat("field '", k == 1 ? "service" : "probe",
+                            "': ", s.message());
+      return false;
+    }
+  }
   if (f[3].size() == 1 && (f[3][0] == '1' || f[3][0] == '0')) {
     out->ok = f[3][0] == '1';
   } else {
-    *error = absl::StrCat("field 'ok': expected 0 or 1, got '", f[3], "'");
+    *error = absl::StrCat("field 'ok': expected 0 or 1, got ", Quoted(f[3]));
     return false;
   }
   b = f[4].data();
@@ -102,8 +129,8 @@ bool ParseLine(absl::string_view line, absl::string_view* service,
     auto lat = std::from_chars(b, e, out->latency_ms);
     if (f[4].empty() || lat.ec != std::errc() || lat.ptr != e ||
         !std::isfinite(out->latency_ms) || out->latency_ms < 0) {
-      *error = absl::StrCat("field 'latency_ms': '", f[4],
-                            "' is not a finite number >= 0");
+      *error = absl::StrCat("field 'latency_ms': ", Quoted(f[4]),
+                            " is not a finite number >= 0");
       return false;
     }
   }

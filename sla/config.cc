@@ -22,6 +22,7 @@
 #include "sla/catalog.h"
 #include "sla/internal/node_reader.h"
 #include "sla/internal/probe_reader.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 namespace sla {
@@ -634,12 +635,40 @@ bool Parser::Expression(const YAML::Node& node, absl::string_view path,
   return true;
 }
 
+// The most nodes (components and groups) one application's expression may
+// expand to: applications that use each other many times over would
+// otherwise double it at each level (20 levels: 2^20 components).
+constexpr int64_t kMaxExpandedNodes = 100000;
+
+// "a -> b -> c", or "a -> b -> ... -> y -> z" past five names.
+std::string StackText(const std::vector<std::string>& stack) {
+  if (stack.size() <= 5) return absl::StrJoin(stack, " -> ");
+  return absl::StrCat(stack[0], " -> ", stack[1], " -> ... -> ",
+                      stack[stack.size() - 2], " -> ", stack.back());
+}
+
 // Replaces references to applications by their expressions. `stack` holds
-// the applications being expanded, to report cycles.
+// the applications being expanded, to report cycles; `depth` is the depth
+// of `in` in the expansion and `*budget` the nodes it may still produce,
+// so that chains of applications can neither nest deeper than
+// kMaxCompositeDepth nor grow past kMaxExpandedNodes.
 bool Expand(const CompositeExpr& in,
             const absl::flat_hash_map<std::string, const CompositeExpr*>& apps,
             std::vector<std::string>* stack, CompositeExpr* out,
-            std::string* error) {
+            std::string* error, int depth, int64_t* budget) {
+  if (depth > kMaxCompositeDepth) {
+    *error = absl::StrCat("nested deeper than ", kMaxCompositeDepth,
+                          " levels once applications are expanded (",
+                          StackText(*stack), ")");
+    return false;
+  }
+  if (--*budget < 0) {
+    *error = absl::StrCat("expands to more than ", kMaxExpandedNodes,
+                          " components and groups (applications used many "
+                          "times over: ",
+                          StackText(*stack), ")");
+    return false;
+  }
   if (in.kind == CompositeExpr::Kind::kComponent) {
     auto it = apps.find(in.name);
     if (it == apps.end()) {
@@ -653,7 +682,8 @@ bool Expand(const CompositeExpr& in,
       return false;
     }
     stack->push_back(in.name);
-    const bool ok = Expand(*it->second, apps, stack, out, error);
+    ++*budget;  // the reference is replaced, not kept
+    const bool ok = Expand(*it->second, apps, stack, out, error, depth, budget);
     stack->pop_back();
     return ok;
   }
@@ -661,7 +691,9 @@ bool Expand(const CompositeExpr& in,
   out->children.clear();
   for (const CompositeExpr& child : in.children) {
     CompositeExpr e;
-    if (!Expand(child, apps, stack, &e, error)) return false;
+    if (!Expand(child, apps, stack, &e, error, depth + 1, budget)) {
+      return false;
+    }
     out->children.push_back(std::move(e));
   }
   return true;
@@ -686,6 +718,10 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
+  } catch (const YAML::DeepRecursion& e) {  // its message is "bad file"
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", e.mark.line + 1, ":", e.mark.column + 1,
+        ": not valid YAML: nested deeper than ", e.depth() - 1, " levels"));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ":", e.mark.line + 1, ":", e.mark.column + 1,
@@ -898,7 +934,9 @@ absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
       }
       std::vector<std::string> stack = {app.name};
       std::string error;
-      if (!Expand(app.components, by_name, &stack, &expanded[i], &error)) {
+      int64_t budget = kMaxExpandedNodes;
+      if (!Expand(app.components, by_name, &stack, &expanded[i], &error,
+                  /*depth=*/1, &budget)) {
         p.Problem(where, path, error);
         continue;
       }

@@ -172,7 +172,9 @@ struct Config {
 // Parses YAML text. `source` names the input in messages. InvalidArgument
 // listing every problem as "source:line:column: field.path: what is wrong"
 // (unknown keys, wrong types and units, values out of range, unknown or
-// duplicated names, cycles between applications, overlapping maintenance).
+// duplicated names, cycles between applications, applications whose
+// expansion nests deeper than kMaxCompositeDepth or holds more than 100000
+// components and groups, overlapping maintenance).
 absl::StatusOr<Config> ParseConfig(absl::string_view yaml,
                                    absl::string_view source);
 

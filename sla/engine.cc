@@ -446,7 +446,12 @@ Engine::BatchBounds Engine::StartBatch(
   const int64_t newest = std::max(newest_minute_, b.batch_newest);
   b.horizon = newest == INT64_MIN ? INT64_MIN / kMsPerMinute
                                   : newest - retention_minutes_ + 1;
-  b.horizon_ms = b.horizon * kMsPerMinute;
+  // Saturated: a horizon before the first whole minute of int64
+  // milliseconds (results near the int64 limit) has no millisecond value,
+  // and every int64 time is then on or after it.
+  b.horizon_ms = b.horizon < INT64_MIN / kMsPerMinute
+                     ? INT64_MIN
+                     : b.horizon * kMsPerMinute;
   return b;
 }
 
@@ -492,6 +497,28 @@ absl::Status Engine::CheckIngest(absl::Span<const ProbeResult> results) const {
   });
   std::vector<uint8_t> good;
   return ValidateProbes(results, bounds, &good);
+}
+
+absl::Status Engine::CheckProbeTimes(
+    absl::Span<const ProbeResult> results) const {
+  if (results.empty()) return absl::OkStatus();
+  const BatchBounds bounds = StartBatch([&](int64_t limit_ms) {
+    return NewestAcceptableMinute(results, limit_ms);
+  });
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ProbeResult& r = results[i];
+    if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": field 'latency_ms' is ", r.latency_ms,
+                       "; it must be a finite number >= 0"));
+    }
+    if (r.unix_ms > bounds.limit_ms || r.unix_ms < bounds.horizon_ms) {
+      absl::Status s =
+          CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
+      if (!s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Engine::Ingest(absl::Span<const ProbeResult> results) {

@@ -178,6 +178,10 @@ class Engine {
   // a store that logs a batch before applying it). A concurrent ingest may
   // still move the retention horizon in between.
   absl::Status CheckIngest(absl::Span<const ProbeResult> results) const;
+  // CheckIngest's checks of times and latencies only, which do not look at
+  // `sli`: for callers that declare a batch's new SLIs, so that a batch
+  // refused for its times or values declares nothing. The same errors.
+  absl::Status CheckProbeTimes(absl::Span<const ProbeResult> results) const;
   absl::Status IngestEvents(absl::Span<const EventCount> events);
 
   // The newest accepted result time (InfinitePast() before any).

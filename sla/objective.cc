@@ -100,6 +100,50 @@ absl::Duration TimeToExhaustion(double remaining, double burn,
   return window * (remaining / burn);
 }
 
+absl::Status CheckNameText(absl::string_view name) {
+  const auto* p = reinterpret_cast<const unsigned char*>(name.data());
+  const size_t n = name.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("byte ", i + 1, " is a NUL byte"));
+    }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length of the sequence and the range of its second byte
+    // (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
+    size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
+    bool ok = len != 0 && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
+    for (size_t k = 2; ok && k < len; ++k) {
+      ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
+    }
+    if (!ok) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char hex[] = {kHex[c >> 4], kHex[c & 15], 0};
+      return absl::InvalidArgumentError(
+          absl::StrCat("byte ", i + 1, " (0x", hex, ") is not valid UTF-8"));
+    }
+    i += len;
+  }
+  return absl::OkStatus();
+}
+
 absl::string_view SliKindName(SliKind kind) {
   switch (kind) {
     case SliKind::kProbeSuccess:

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -102,6 +103,12 @@ enum class SliKind {
   kEventRatio,        // the application pushes good and total counts
 };
 absl::string_view SliKindName(SliKind kind);
+
+// Whether `name` may name a service, SLI, objective or application: valid
+// UTF-8 without NUL bytes, since names reach JSON reports, gRPC strings and
+// C strings. OK, or InvalidArgument saying why, e.g.
+// "byte 2 (0xff) is not valid UTF-8".
+absl::Status CheckNameText(absl::string_view name);
 
 // One service-level indicator: one series of per-minute counters.
 struct SliSpec {

@@ -28,6 +28,7 @@
 #include "sla/internal/node_reader.h"
 #include "sla/objective.h"
 #include "sla/window.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
@@ -487,6 +488,11 @@ void Converter::ReadFile(File& f, absl::string_view text) {
       f.syntax_errors.push_back(absl::StrCat(f.source, ":", error));
       return;
     }
+  } catch (const YAML::DeepRecursion& e) {  // its message is "bad file"
+    f.syntax_errors.push_back(absl::StrCat(
+        f.source, ":", e.mark.line + 1, ":", e.mark.column + 1,
+        ": not valid YAML: nested deeper than ", e.depth() - 1, " levels"));
+    return;
   } catch (const YAML::Exception& e) {
     f.syntax_errors.push_back(absl::StrCat(f.source, ":", e.mark.line + 1, ":",
                                            e.mark.column + 1,

@@ -65,7 +65,20 @@ absl::StatusOr<StateSeries> MinuteStates(const Engine& engine,
                                          const std::vector<SliId>& slis,
                                          const Interval& interval,
                                          double max_error_ratio) {
+  // Bounded: the states are kept minute by minute (a calendar year fits).
+  constexpr int64_t kMaxMinutes = 400 * 24 * 60;
+  if (interval.to < interval.from) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("interval [", TimeToString(interval.from), ", ",
+                     TimeToString(interval.to), ") ends before it starts"));
+  }
   const int64_t minutes = (interval.to - interval.from) / absl::Minutes(1);
+  if (minutes > kMaxMinutes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "window [", TimeToString(interval.from), ", ",
+        TimeToString(interval.to), ") is longer than the ", kMaxMinutes,
+        " minutes (400 days) an application is observed over"));
+  }
   absl::StatusOr<std::vector<Counts>> counts = Range(
       engine, slis, interval.from, absl::Minutes(1), static_cast<int>(minutes));
   if (!counts.ok()) return counts.status();

@@ -134,6 +134,7 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
       default:
         return bad(absl::StrCat("unknown unit '", text.substr(j, 1), "'"));
     }
+    if (total == absl::InfiniteDuration()) return bad("number too large");
     i = j + 1;
   }
   return total;

@@ -224,6 +224,22 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(options.data_dir, storage::StoreOptions());
   if (!store.ok()) return store.status();
+  constexpr size_t kBatch = 1 << 16;
+  const size_t batches = (table->rows.size() + kBatch - 1) / kBatch;
+  // Times and latencies first, batch by batch as they will be ingested, so
+  // that a file refused for them declares no series in the store.
+  for (size_t b = 0; b < batches; ++b) {
+    const size_t from = b * kBatch;
+    const size_t n = std::min(kBatch, table->rows.size() - from);
+    if (absl::Status s = (*store)->engine().CheckProbeTimes(
+            absl::MakeConstSpan(table->rows.data() + from, n));
+        !s.ok()) {
+      return absl::Status(
+          s.code(),
+          absl::StrCat(options.file, ": data rows ", from + 1, " to ", from + n,
+                       ": ", s.message(), " (nothing was stored)"));
+    }
+  }
   std::vector<SliId> ids;
   for (const probes::SeriesName& s : table->series) {
     absl::StatusOr<SliId> id = (*store)->engine().FindSli(s.service, s.probe);
@@ -238,8 +254,6 @@ absl::StatusOr<std::string> RunImport(const ImportOptions& options) {
   }
   for (ProbeResult& r : table->rows) r.sli = ids[r.sli];
 
-  constexpr size_t kBatch = 1 << 16;
-  const size_t batches = (table->rows.size() + kBatch - 1) / kBatch;
   size_t added = 0;
   size_t duplicate = 0;
   for (size_t b = 0; b < batches; ++b) {

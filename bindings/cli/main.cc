@@ -21,12 +21,14 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "bindings/cli/data_loader.h"
 #include "bindings/cli/demo_command.h"
 #include "bindings/cli/eval_command.h"
@@ -78,6 +80,17 @@ struct GenerateOptions {
 };
 
 absl::StatusOr<std::string> RunGenerate(const GenerateOptions& g) {
+  // The overrides: 0 keeps the preset's value, a negative one is refused.
+  for (const auto& [flag, value] :
+       {std::pair<const char*, int>{"--services", g.services},
+        {"--probes-per-service", g.probes},
+        {"--days", g.days},
+        {"--interval-s", g.interval_s}}) {
+    if (value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": ", value, " is negative"));
+    }
+  }
   absl::StatusOr<sla::probes::WorkloadOptions> w =
       sla::probes::WorkloadPreset(g.preset);
   if (!w.ok()) return w.status();
@@ -141,6 +154,11 @@ absl::StatusOr<std::string> RunCheck(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built without NDEBUG, so every absl::Mutex lock runs
+  // the deadlock detector (a global lock and a hash lookup per acquisition,
+  // about a fifth of a query's time) and aborts the process on a suspected
+  // lock-order cycle. A production command wants neither; the tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{
       "slakit: SLA compliance and PaaS health.\n"
       "Exact availability, error budgets and burn rates from probe results."};
@@ -462,8 +480,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // --help and --version print and succeed; a usage error is one line
+    // naming the problem, like every other error.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "slakit: " << e.what() << " (see slakit --help)\n";
+    return 2;
   }
   if (*demo_cmd) return Report(sla::cli::RunDemo(demo));
   if (*eval_cmd) return Report(sla::cli::RunEval(eval));

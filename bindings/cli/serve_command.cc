@@ -9,11 +9,13 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "bindings/grpc/auth.h"
 #include "bindings/grpc/server.h"
@@ -101,13 +103,30 @@ absl::Status RunServe(const ServeOptions& o) {
   absl::StatusOr<std::unique_ptr<server::Server>> server =
       server::Server::Start(std::move(options));
   if (!server.ok()) return server.status();
+  // A recovery that fails (a bad configuration, an unusable data directory)
+  // ends the command with its error rather than leaving it NOT_SERVING.
+  absl::Status recovery;
+  absl::Notification recovery_failed;
+  std::thread watch([&] {
+    absl::Status s = (*server)->WaitUntilReady(absl::InfiniteDuration());
+    if (!s.ok()) {
+      recovery = s;
+      recovery_failed.Notify();
+      ::kill(::getpid(), SIGTERM);
+    }
+  });
   int signal = 0;
   while (sigwait(&stop, &signal) != 0) {
   }
-  std::cerr << "slakit serve: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
-            << ": stopping (grace " << absl::FormatDuration(*grace) << ")"
-            << std::endl;
-  return (*server)->Shutdown(*grace);
+  if (!recovery_failed.HasBeenNotified()) {
+    std::cerr << "slakit serve: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ": stopping (grace " << absl::FormatDuration(*grace) << ")"
+              << std::endl;
+  }
+  absl::Status stopped = (*server)->Shutdown(*grace);
+  watch.join();
+  if (recovery_failed.HasBeenNotified()) return recovery;
+  return stopped;
 }
 
 absl::StatusOr<std::string> RunTokenNew(const TokenOptions& o) {

@@ -213,7 +213,13 @@ absl::StatusOr<ApplyResult> Backend::ApplyConfig(absl::string_view text,
   if (dry_run) return result;
   std::shared_ptr<const ConfigState> state =
       MakeState(*std::move(config), std::string(text));
-  if (absl::Status s = store_->SaveConfigText(text); !s.ok()) return s;
+  // An unchanged text is not written again: a restart with the same
+  // configuration then needs no disk space (a full disk must not keep the
+  // server from serving reads).
+  absl::StatusOr<std::string> kept = store_->LoadConfigText();
+  if (!kept.ok() || *kept != text) {
+    if (absl::Status s = store_->SaveConfigText(text); !s.ok()) return s;
+  }
   if (absl::Status s = ConfigureActions(*state); !s.ok()) return s;
   absl::MutexLock lock(&config_mu_);
   config_ = std::move(state);
@@ -466,6 +472,7 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
   std::pair<absl::string_view, absl::string_view> last_key;
   SliId last_id = 0;
   bool have_last = false;
+  bool times_checked = false;
   for (const NamedProbe& r : batch) {
     const auto key = std::make_pair(r.service, r.probe);
     if (!have_last || key != last_key) {
@@ -478,6 +485,19 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
           if (!id.ok()) {
             absl::StatusOr<std::vector<SliId>> existing =
                 engine().ServiceSlis(r.service);
+            // A batch refused for its times must not declare its probes:
+            // checked before the first declaration (off the usual path).
+            if (!times_checked) {
+              std::vector<ProbeResult> times;
+              times.reserve(batch.size());
+              for (const NamedProbe& p : batch) {
+                times.push_back({0, p.unix_ms, p.ok, p.latency_ms});
+              }
+              if (absl::Status s = engine().CheckProbeTimes(times); !s.ok()) {
+                return reject(s);
+              }
+              times_checked = true;
+            }
             if (existing.ok() &&
                 existing->size() >= options_.max_probes_per_service) {
               return reject(absl::ResourceExhaustedError(absl::StrCat(

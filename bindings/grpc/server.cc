@@ -270,6 +270,7 @@ absl::Status Server::Shutdown(absl::Duration grace) {
     if (probe_feeder_ != nullptr) probe_feeder_->Stop();
     if (backend_ != nullptr) s = backend_->Shutdown();
   }
+  if (grpc_ == nullptr) return s;  // Start refused: nothing ran
   Log(s.ok() ? "slakit serve: stopped (log flushed, snapshot written)"
              : absl::StrCat("slakit serve: error: stopping: ", s.ToString()));
   return s;

@@ -38,6 +38,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -87,6 +88,20 @@ absl::Status Invalid(size_t index, absl::string_view what,
                      absl::string_view rows = "results") {
   return absl::InvalidArgumentError(
       absl::StrCat(rows, "[", index, "]: ", what));
+}
+
+// A str row field as UTF-8; InvalidArgument (not pybind11's RuntimeError)
+// for one that has none, such as a lone surrogate ("w\udcff").
+std::string Utf8(const py::handle& field, size_t index, const char* name) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(field.ptr(), &size);
+  if (data == nullptr) {
+    PyErr_Clear();
+    ThrowIfError(Invalid(index, absl::StrCat(name,
+                                             ": not encodable as UTF-8 "
+                                             "(a lone surrogate?)")));
+  }
+  return std::string(data, static_cast<size_t>(size));
 }
 
 // (code name, message) -> exception instance; set by the facade. Never
@@ -299,6 +314,13 @@ class PyEngine {
     spec.name = name;
     spec.kind = ParseSliKind(kind);
     spec.latency_threshold_ms = latency_threshold_ms;
+    for (const std::string* n : {&spec.service, &spec.name}) {
+      if (absl::Status s = CheckNameText(*n); !s.ok()) {
+        ThrowIfError(absl::InvalidArgumentError(
+            absl::StrCat(n == &spec.service ? "service" : "name", " '",
+                         absl::CHexEscape(*n), "': ", s.message())));
+      }
+    }
     return ValueOrThrow(engine_.AddSli(spec));
   }
 
@@ -389,7 +411,7 @@ class PyEngine {
           ThrowIfError(Invalid(i, "probe: expected a str"));
         }
         auto key =
-            std::make_pair(r[0].cast<std::string>(), r[1].cast<std::string>());
+            std::make_pair(Utf8(r[0], i, "service"), Utf8(r[1], i, "probe"));
         auto [it, inserted] =
             index.emplace(key, static_cast<uint32_t>(names.size()));
         if (inserted) names.push_back(std::move(key));
@@ -704,6 +726,17 @@ class PyEngine {
   absl::Status ResolveAndIngest(
       const std::vector<std::pair<std::string, std::string>>& names,
       const std::vector<uint8_t>& named, absl::Span<ProbeResult> results) {
+    // A batch refused for its names, times or values declares nothing.
+    for (const auto& [service, probe] : names) {
+      for (const std::string* name : {&service, &probe}) {
+        if (absl::Status s = CheckNameText(*name); !s.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(name == &service ? "service" : "probe", " '",
+                           absl::CHexEscape(*name), "': ", s.message()));
+        }
+      }
+    }
+    if (absl::Status s = engine_.CheckProbeTimes(results); !s.ok()) return s;
     std::vector<SliId> ids;
     ids.reserve(names.size());
     for (const auto& [service, probe] : names) {
@@ -723,10 +756,14 @@ class PyEngine {
   absl::StatusOr<size_t> LoadCsvUnlocked(const std::string& path) {
     absl::StatusOr<probes::ProbeTable> table = probes::ReadProbeCsv(path);
     if (!table.ok()) return table.status();
+    absl::Status s = engine_.CheckProbeTimes(table->rows);
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+    }
     absl::StatusOr<std::vector<SliId>> ids =
         probes::BindProbeTable(engine_, *table);
     if (!ids.ok()) return ids.status();
-    absl::Status s = engine_.Ingest(table->rows);
+    s = engine_.Ingest(table->rows);
     if (!s.ok()) {
       return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
     }

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "sla/objective.h"
 #include "sla/window.h"
 #include "yaml-cpp/yaml.h"
 
@@ -54,6 +55,10 @@ bool NodeReader::String(const YAML::Node& node, absl::string_view path,
                         std::string* out) {
   if (!node.IsScalar() || node.Scalar().empty()) {
     Problem(node, path, "expected a non-empty string");
+    return false;
+  }
+  if (absl::Status s = CheckNameText(node.Scalar()); !s.ok()) {
+    Problem(node, path, s.message());
     return false;
   }
   *out = node.Scalar();

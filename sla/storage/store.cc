@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -825,6 +826,14 @@ absl::StatusOr<SliId> Store::AddSli(const SliSpec& spec) {
   if (spec.service.empty() || spec.name.empty()) {
     return absl::InvalidArgumentError(
         "store: an SLI needs a service and a name");
+  }
+  // New names only: a log written before this check replays as it was.
+  for (const std::string* name : {&spec.service, &spec.name}) {
+    if (absl::Status s = CheckNameText(*name); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "store: SLI ", name == &spec.service ? "service" : "name", " '",
+          absl::CHexEscape(*name), "': ", s.message()));
+    }
   }
   if (engine_->FindSli(spec.service, spec.name).ok()) {
     return absl::AlreadyExistsError(absl::StrCat(

@@ -219,7 +219,8 @@ class Store {
   const Engine& engine() const { return *engine_; }
 
   // Declarations, logged and then applied; Engine::AddSli / AddObjective's
-  // results and errors.
+  // results and errors. AddSli also refuses (InvalidArgument) a service or
+  // SLI name that CheckNameText refuses (not valid UTF-8, a NUL byte).
   absl::StatusOr<SliId> AddSli(const SliSpec& spec);
   absl::StatusOr<ObjectiveId> AddObjective(const ObjectiveSpec& spec);
 

@@ -363,9 +363,10 @@ class Engine:
 
         Each result is a tuple ``(service, probe, time, ok)`` or
         ``(service, probe, time, ok, latency_ms)`` (the probe-success SLI
-        ``service/probe`` is declared when missing, even if the batch is
-        then refused), or ``(sli_id, time, ok[, latency_ms])`` for a
-        declared SLI. ``time``: aware datetime or epoch ms; ``ok``: bool or
+        ``service/probe`` is declared when missing, unless the batch is
+        refused for its names, times or values), or
+        ``(sli_id, time, ok[, latency_ms])`` for a declared SLI.
+        ``time``: aware datetime or epoch ms; ``ok``: bool or
         0/1; ``latency_ms``: finite, >= 0 (default 0).
 
         Raises InvalidArgument naming the first bad row
@@ -412,7 +413,11 @@ class Engine:
             if start is None or end is None:
                 raise InvalidArgument("give both start and end, or neither "
                                       "(then window and at)")
-            return to_ms(start, "start"), to_ms(end, "end")
+            lo, hi = to_ms(start, "start"), to_ms(end, "end")
+            if hi < lo:
+                raise InvalidArgument(f"end {end!r} is before start "
+                                      f"{start!r}")
+            return lo, hi
         return _native.resolve_window(duration_text(window), self._at(at))
 
     def availability(self, service: str, probe: Optional[str] = None, *,
