@@ -1,6 +1,7 @@
 #!/bin/sh
 # README command 2: install what is missing, build with CMake and Bazel, run
-# every test (ctest, then bazel test //...). .ci/run runs exactly this.
+# every test (bazel test //..., ctest, then the ASan+UBSan and TSan sets of
+# tools/sanitize.sh). .ci/run runs exactly this.
 set -eu
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -12,6 +13,15 @@ status=0
 bazel test //... --test_output=errors || status=$?
 bazel shutdown || true
 echo "bazel test //...: exit $status ($(($(date +%s) - start)) s since start)"
-# ctest last: its summary is the run's closing line.
-ctest --test-dir build --output-on-failure -j"$(nproc)" || status=$?
+rc=0
+ctest --test-dir build --output-on-failure -j"$(nproc)" || rc=$?
+echo "ctest (build/): exit $rc ($(($(date +%s) - start)) s since start)"
+[ $rc -eq 0 ] || status=$rc
+# Then the sanitizer sets: ASan+UBSan and TSan builds with clang 14
+# (build-asan/, build-tsan/); each ends with its ctest summary and a line
+# "sanitize asan: exit N (build B s, tests T s)".
+rc=0
+sh tools/sanitize.sh || rc=$?
+echo "sanitizers: exit $rc ($(($(date +%s) - start)) s since start)"
+[ $rc -eq 0 ] || status=$rc
 exit $status
