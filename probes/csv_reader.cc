@@ -13,7 +13,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "probes/internal/table_builder.h"
-#include "sla/objective.h"
 
 namespace sla {
 namespace probes {
@@ -103,20 +102,6 @@ bool ParseLine(absl::string_view line, absl::string_view* service,
     *error = "field 'probe' is empty";
     return false;
   }
-  // Names must be UTF-8 without NUL bytes (sla::CheckNameText); plain
-  // ASCII, the usual case, needs no closer look.
-  for (int k = 1; k <= 2; ++k) {
-    bool ascii = true;
-    for (const char c : f[k]) {
-      ascii &= static_cast<unsigned char>(c) - 1u < 0x7fu;
-    }
-    if (ascii) continue;
-    if (absl::Status s = CheckNameText(f[k]); !s.ok()) {
-      *error = absl::StrCat("field '", k == 1 ? "service" : "probe",
-                            "': ", s.message());
-      return false;
-    }
-  }
   if (f[3].size() == 1 && (f[3][0] == '1' || f[3][0] == '0')) {
     out->ok = f[3][0] == '1';
   } else {
@@ -167,7 +152,10 @@ void ParseChunk(absl::string_view text, Chunk* chunk) {
       chunk->errors.Add(chunk->lines, std::move(error));
       continue;
     }
-    chunk->table.Add(service, probe, r);
+    // Names are checked once per series (sla::CheckNameText).
+    if (!chunk->table.AddChecked(service, probe, r, &error)) {
+      chunk->errors.Add(chunk->lines, std::move(error));
+    }
   }
 }
 

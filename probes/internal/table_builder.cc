@@ -11,6 +11,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sla/objective.h"
 
 namespace sla {
 namespace probes {
@@ -63,8 +64,8 @@ absl::Status LineErrors::ToStatus(absl::string_view source) const {
                    more));
 }
 
-uint32_t TableBuilder::SeriesId(absl::string_view service,
-                                absl::string_view probe) {
+TableBuilder::Key TableBuilder::MakeKey(absl::string_view service,
+                                        absl::string_view probe) {
   Key key{absl::string_view(), service.size()};
   if (probe.data() == service.data() + service.size() + 1 &&
       service.data()[service.size()] == ',') {
@@ -77,19 +78,55 @@ uint32_t TableBuilder::SeriesId(absl::string_view service,
     scratch_.append(probe.data(), probe.size());
     key.joined = scratch_;
   }
+  return key;
+}
+
+uint32_t TableBuilder::Remember(const Key& key, uint32_t id) {
+  last_ = key;
+  last_id_ = id;
+  have_last_ = true;
+  return id;
+}
+
+uint32_t TableBuilder::SeriesId(absl::string_view service,
+                                absl::string_view probe) {
+  const Key key = MakeKey(service, probe);
   if (have_last_ && last_ == key) return last_id_;
   auto it = index_.find(key);
-  if (it == index_.end()) {
-    series_.push_back(Series{std::string(key.joined), key.service_size});
-    it = index_
-             .emplace(Key{series_.back().joined, key.service_size},
-                      static_cast<uint32_t>(series_.size() - 1))
-             .first;
+  if (it == index_.end()) it = Insert(key);
+  return Remember(it->first, it->second);
+}
+
+TableBuilder::Index::iterator TableBuilder::Insert(const Key& key) {
+  series_.push_back(Series{std::string(key.joined), key.service_size});
+  return index_
+      .emplace(Key{series_.back().joined, key.service_size},
+               static_cast<uint32_t>(series_.size() - 1))
+      .first;
+}
+
+bool TableBuilder::AddChecked(absl::string_view service,
+                              absl::string_view probe, ProbeResult row,
+                              std::string* error) {
+  const Key key = MakeKey(service, probe);
+  if (!have_last_ || !(last_ == key)) {
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      const absl::string_view names[] = {service, probe};
+      for (int k = 0; k < 2; ++k) {
+        if (absl::Status s = CheckNameText(names[k]); !s.ok()) {
+          *error = absl::StrCat("field '", k == 0 ? "service" : "probe",
+                                "': ", s.message());
+          return false;
+        }
+      }
+      it = Insert(key);
+    }
+    Remember(it->first, it->second);
   }
-  last_ = it->first;
-  last_id_ = it->second;
-  have_last_ = true;
-  return last_id_;
+  row.sli = last_id_;
+  rows_.push_back(row);
+  return true;
 }
 
 void TableBuilder::Append(TableBuilder&& other) {

@@ -88,6 +88,13 @@ class TableBuilder {
     rows_.push_back(row);
   }
 
+  // As Add, but the names of a series seen for the first time must be
+  // UTF-8 without NUL bytes (sla::CheckNameText): checked once per series,
+  // not once per row. Otherwise sets *error naming the field ("field
+  // 'service': byte 3 (0xff) is not valid UTF-8") and adds nothing.
+  bool AddChecked(absl::string_view service, absl::string_view probe,
+                  ProbeResult row, std::string* error);
+
   size_t rows() const { return rows_.size(); }
 
   // Appends the rows of `other` after this builder's, renumbering its
@@ -131,9 +138,17 @@ class TableBuilder {
     std::string joined;
     size_t service_size;
   };
+  // The key of (service, probe), pointing into the input or into scratch_.
+  Key MakeKey(absl::string_view service, absl::string_view probe);
+  // Remembers `it` as the last series and returns its index.
+  uint32_t Remember(const Key& key, uint32_t id);
+  using Index = absl::flat_hash_map<Key, uint32_t>;
+  // Adds the series of `key` (not in the index yet).
+  Index::iterator Insert(const Key& key);
+
   // A deque so that the names the index keys point into never move.
   std::deque<Series> series_;
-  absl::flat_hash_map<Key, uint32_t> index_;
+  Index index_;
   std::vector<ProbeResult> rows_;
   std::string scratch_;  // the key of names that are not adjacent
   // The series of the last SeriesId call (its key points into series_).
