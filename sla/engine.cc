@@ -455,6 +455,29 @@ Engine::BatchBounds Engine::StartBatch(
   return b;
 }
 
+inline bool Engine::ProbeValuesFit(const ProbeResult& r,
+                                   const BatchBounds& bounds) {
+  return std::isfinite(r.latency_ms) && r.latency_ms >= 0 &&
+         r.unix_ms <= bounds.limit_ms && r.unix_ms >= bounds.horizon_ms;
+}
+
+absl::Status Engine::CheckProbeValues(const ProbeResult& r, size_t index,
+                                      const BatchBounds& bounds,
+                                      const SliSpec* spec) const {
+  if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "record ", index, ": field 'latency_ms'",
+        spec == nullptr
+            ? ""
+            : absl::StrCat(" of SLI '", spec->service, "/", spec->name, "'"),
+        " is ", r.latency_ms, "; it must be a finite number >= 0"));
+  }
+  if (r.unix_ms > bounds.limit_ms || r.unix_ms < bounds.horizon_ms) {
+    return CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, index);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Engine::ValidateProbes(absl::Span<const ProbeResult> results,
                                     const BatchBounds& bounds,
                                     std::vector<uint8_t>* good) const {
@@ -472,16 +495,8 @@ absl::Status Engine::ValidateProbes(absl::Span<const ProbeResult> results,
           "record ", i, ": SLI '", spec.service, "/", spec.name,
           "' is an event-ratio SLI; send event counts, not probe results"));
     }
-    if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("record ", i, ": field 'latency_ms' of SLI '",
-                       spec.service, "/", spec.name, "' is ", r.latency_ms,
-                       "; it must be a finite number >= 0"));
-    }
-    if (ABSL_PREDICT_FALSE(r.unix_ms > bounds.limit_ms ||
-                           r.unix_ms < bounds.horizon_ms)) {
-      absl::Status s =
-          CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
+    if (ABSL_PREDICT_FALSE(!ProbeValuesFit(r, bounds))) {
+      absl::Status s = CheckProbeValues(r, i, bounds, &spec);
       if (!s.ok()) return s;
     }
     (*good)[i] = r.ok && (spec.kind == SliKind::kProbeSuccess ||
@@ -506,15 +521,8 @@ absl::Status Engine::CheckProbeTimes(
     return NewestAcceptableMinute(results, limit_ms);
   });
   for (size_t i = 0; i < results.size(); ++i) {
-    const ProbeResult& r = results[i];
-    if (!std::isfinite(r.latency_ms) || r.latency_ms < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("record ", i, ": field 'latency_ms' is ", r.latency_ms,
-                       "; it must be a finite number >= 0"));
-    }
-    if (r.unix_ms > bounds.limit_ms || r.unix_ms < bounds.horizon_ms) {
-      absl::Status s =
-          CheckTime(r.unix_ms, bounds.now_limit, bounds.horizon, i);
+    if (!ProbeValuesFit(results[i], bounds)) {
+      absl::Status s = CheckProbeValues(results[i], i, bounds, nullptr);
       if (!s.ok()) return s;
     }
   }

@@ -267,6 +267,14 @@ class Engine {
                               std::vector<uint8_t>* good) const;
   absl::Status CheckTime(int64_t unix_ms, absl::Time now_limit,
                          int64_t horizon_minute, size_t index) const;
+  // The checks of a record that need no SLI: a finite latency >= 0 and a
+  // time within the batch's bounds. ProbeValuesFit is the hot path's test;
+  // CheckProbeValues says what is wrong with record `index` (OK when
+  // nothing is), naming `spec` in the latency message when it is known.
+  static bool ProbeValuesFit(const ProbeResult& r, const BatchBounds& bounds);
+  absl::Status CheckProbeValues(const ProbeResult& r, size_t index,
+                                const BatchBounds& bounds,
+                                const SliSpec* spec) const;
   absl::StatusOr<std::vector<SliId>> ResolveObjectiveSlis(
       const ObjectiveSpec& spec) const;
   // AddObjective's checks and SLI resolution, without declaring anything.
