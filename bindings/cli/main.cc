@@ -397,6 +397,12 @@ int main(int argc, char** argv) {
       ->add_option("--grace", serve.grace,
                    "Time given to calls in flight at SIGTERM")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--malloc-arenas", serve.malloc_arenas,
+                   "glibc malloc arenas, 0 to 64 (0: glibc's default, 8 per "
+                   "core); fewer keep less freed memory per thread. "
+                   "MALLOC_ARENA_MAX in the environment wins")
+      ->capture_default_str();
 
   serve_cmd->add_flag(
       "--no-probes", [&serve](int64_t) { serve.run_probes = false; },

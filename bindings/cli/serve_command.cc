@@ -1,10 +1,12 @@
 #include "bindings/cli/serve_command.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -85,6 +87,15 @@ absl::Status RunServe(const ServeOptions& o) {
     return absl::InvalidArgumentError("--max-message-mb: must be 1 to 1024");
   }
   options.max_message_bytes = static_cast<int>(o.max_message_mb << 20);
+  if (o.malloc_arenas < 0 || o.malloc_arenas > 64) {
+    return absl::InvalidArgumentError("--malloc-arenas: must be 0 to 64");
+  }
+#if defined(M_ARENA_MAX)
+  // Before the server's threads exist, which is when arenas are made.
+  if (o.malloc_arenas > 0 && std::getenv("MALLOC_ARENA_MAX") == nullptr) {
+    ::mallopt(M_ARENA_MAX, o.malloc_arenas);
+  }
+#endif
   options.listen = o.listen;
   options.metrics_listen = o.metrics_listen;
   options.tokens_file = o.tokens;

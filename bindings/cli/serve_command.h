@@ -29,6 +29,12 @@ struct ServeOptions {
   std::string grace = "10s";     // for calls in flight at SIGTERM
   std::string max_call = "30s";  // per-call limit of queries
   bool run_probes = true;        // run the configuration's probes
+  // glibc malloc arenas (M_ARENA_MAX), 0 to 64; 0 keeps glibc's default (8
+  // per core). MALLOC_ARENA_MAX in the environment wins. Fewer arenas keep
+  // less freed memory per gRPC thread: in the 240 s loopback load test, 2
+  // arenas ran at 444 k results/s with a 73 MiB peak against 409 k and 109
+  // MiB for the default.
+  int malloc_arenas = 2;
 };
 
 // Serves until SIGTERM or SIGINT, then stops gracefully (drains calls,

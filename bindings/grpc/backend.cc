@@ -532,8 +532,15 @@ absl::StatusOr<storage::IngestAck> Backend::IngestNow(
 }
 
 IngestCounters Backend::counters() const {
-  absl::MutexLock lock(&counters_mu_);
-  return counters_;
+  IngestCounters c;
+  {
+    absl::MutexLock lock(&counters_mu_);
+    c = counters_;
+  }
+  c.dedupe_ids = static_cast<int64_t>(store_->dedupe_size());
+  c.dedupe_forgotten_early =
+      static_cast<int64_t>(store_->dedupe_forgotten_early());
+  return c;
 }
 
 // ---------------------------------------------------------------- alerts

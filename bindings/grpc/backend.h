@@ -156,6 +156,10 @@ struct IngestCounters {
   int64_t results = 0;
   int64_t batches = 0;
   int64_t rejected = 0;
+  // The store's dedupe table: ids remembered now, and ids forgotten within
+  // their horizon because of its count bound (storage::StoreOptions).
+  int64_t dedupe_ids = 0;
+  int64_t dedupe_forgotten_early = 0;
 };
 
 class Backend {

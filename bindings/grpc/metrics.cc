@@ -182,6 +182,26 @@ std::string RenderPrometheusText(absl::Span<const ObjectiveSample> objectives,
   counter("slakit_rejected_batches_total",
           "Ingest batches rejected since the process started.",
           process.rejected_batches_total);
+  const auto if_known = [&](absl::string_view name, absl::string_view help,
+                            absl::string_view type, int64_t value) {
+    if (value < 0) return;
+    AppendHeader(&out, name, help, type);
+    AppendSample(&out, name, "", absl::StrCat(value));
+  };
+  if_known("slakit_dedupe_forgotten_early_total",
+           "Batch ids forgotten before their dedupe horizon because the "
+           "table was full; a retry of one is applied again.",
+           "counter", process.dedupe_forgotten_early_total);
+  if_known("slakit_dedupe_batch_ids",
+           "Batch ids remembered for idempotent retries.", "gauge",
+           process.dedupe_batch_ids);
+  if_known("slakit_process_resident_memory_bytes",
+           "Resident memory of the process in bytes.", "gauge",
+           process.resident_memory_bytes);
+  if_known("slakit_process_heap_in_use_bytes",
+           "Heap bytes allocated and not freed (without the allocator's "
+           "free pages).",
+           "gauge", process.heap_in_use_bytes);
 
   AppendHeader(&out, "slakit_process_start_time_seconds",
                "Start time of the process since the Unix epoch in seconds.",

@@ -33,8 +33,14 @@
 //   slakit_ingested_results_total                 counter
 //   slakit_ingested_batches_total                 counter
 //   slakit_rejected_batches_total                 counter
+//   slakit_dedupe_forgotten_early_total           counter (*)
+//   slakit_dedupe_batch_ids                       gauge (*)
+//   slakit_process_resident_memory_bytes          gauge (*)
+//   slakit_process_heap_in_use_bytes              gauge (*)
 //   slakit_process_start_time_seconds             gauge (Unix time)
 //   slakit_ready                                  gauge (0 or 1)
+// (*) left out when the value is unknown (< 0): no store yet, or a platform
+// without /proc or glibc's mallinfo2.
 //
 // Each family has one `# HELP` and one `# TYPE` line followed by all its
 // samples; a family without samples (e.g. no objective has burn rates) is
@@ -99,8 +105,17 @@ struct ProcessSample {
   int64_t ingested_results_total = 0;  // results accepted since start
   int64_t ingested_batches_total = 0;  // batches accepted since start
   int64_t rejected_batches_total = 0;  // batches refused since start
-  double start_time_seconds = 0;       // process start, seconds since epoch
-  bool ready = false;                  // rendered as 1 or 0
+  // The store's dedupe table (sla/storage/store.h): ids remembered, and ids
+  // forgotten within their horizon because of its count bound. -1: unknown.
+  int64_t dedupe_batch_ids = -1;
+  int64_t dedupe_forgotten_early_total = -1;
+  // Resident set of the process, and the bytes its heap hands out (what the
+  // program holds, without the allocator's free pages): a leak grows the
+  // second; memory malloc keeps for reuse only the first. -1: unknown.
+  int64_t resident_memory_bytes = -1;
+  int64_t heap_in_use_bytes = -1;
+  double start_time_seconds = 0;  // process start, seconds since epoch
+  bool ready = false;             // rendered as 1 or 0
 };
 
 // Returns the full exposition text, ending in a newline, for

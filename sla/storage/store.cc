@@ -513,6 +513,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   if (options.dedupe_horizon < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("store: dedupe_horizon must be >= 0");
   }
+  if (options.dedupe_max_ids < 1) {
+    return absl::InvalidArgumentError("store: dedupe_max_ids must be >= 1");
+  }
   if (options.engine.clock == nullptr || options.log.clock == nullptr) {
     return absl::InvalidArgumentError("store: a clock is null");
   }
@@ -619,6 +622,11 @@ absl::Status Store::Recover() {
       continue;
     }
     engine_ = std::move(engine);
+    // The snapshot lists the table in hash order; the count bound forgets
+    // the oldest arrivals first, so remember them in arrival order.
+    std::stable_sort(
+        decoded.dedupe.begin(), decoded.dedupe.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
     for (auto& [id, arrival] : decoded.dedupe) {
       RememberLocked(std::move(id), arrival);
     }
@@ -796,6 +804,19 @@ bool Store::IsDuplicateLocked(absl::string_view id, absl::Time now) const {
 void Store::RememberLocked(std::string id, absl::Time arrival) {
   dedupe_[id] = arrival;
   dedupe_order_.push_back({arrival, std::move(id)});
+  if (dedupe_.size() <= options_.dedupe_max_ids) return;
+  const absl::Time limit =
+      options_.engine.clock->Now() - options_.dedupe_horizon;
+  while (dedupe_.size() > options_.dedupe_max_ids) {
+    const DedupeEntry& oldest = dedupe_order_.front();
+    auto it = dedupe_.find(oldest.id);
+    // Only if not remembered again later (an id reused after the horizon).
+    if (it != dedupe_.end() && it->second == oldest.arrival) {
+      if (oldest.arrival >= limit) ++dedupe_forgotten_early_;
+      dedupe_.erase(it);
+    }
+    dedupe_order_.pop_front();
+  }
 }
 
 void Store::PruneLocked(absl::Time now) {
@@ -813,6 +834,11 @@ void Store::PruneLocked(absl::Time now) {
 size_t Store::dedupe_size() const {
   absl::MutexLock lock(&mu_);
   return dedupe_.size();
+}
+
+uint64_t Store::dedupe_forgotten_early() const {
+  absl::MutexLock lock(&mu_);
+  return dedupe_forgotten_early_;
 }
 
 LogStats Store::log_stats() const {

@@ -85,7 +85,13 @@
 //
 // Idempotence: batch ids are remembered for `dedupe_horizon` after their
 // arrival, in memory, in the log records and in snapshots; an id older than
-// that is forgotten and a batch sent with it again is applied again.
+// that is forgotten and a batch sent with it again is applied again. The
+// table is also bounded by count (`dedupe_max_ids`, oldest arrival forgotten
+// first) so that memory stays bounded at any ingest rate: at 500 batches a
+// second the default 262,144 ids cover the last 8.7 minutes, at 10 a second
+// the whole horizon. Ids forgotten by the count bound before their horizon
+// are counted in dedupe_forgotten_early(); a retry after that is applied
+// again.
 //
 // Retention: the engine drops minutes older than options.engine.retention
 // from memory as newer data arrives. Snapshot() writes only what the engine
@@ -155,6 +161,10 @@ struct StoreOptions {
   LogOptions log;
   // How long a batch id is remembered after its arrival. >= 0.
   absl::Duration dedupe_horizon = absl::Hours(24);
+  // At most this many batch ids are remembered; the oldest are forgotten
+  // first. >= 1. About 190 bytes each with 16-byte ids (48 MiB at the
+  // default).
+  size_t dedupe_max_ids = size_t{1} << 18;
   // Snapshot files kept (the newest ones). >= 1; with 2 or more a corrupt
   // newest snapshot falls back to the previous one, whose log segments are
   // kept for that purpose.
@@ -257,6 +267,9 @@ class Store {
   const std::string& dir() const { return dir_; }
   // Batch ids currently remembered (including expired ones not yet pruned).
   size_t dedupe_size() const;
+  // Batch ids forgotten within their dedupe horizon because the table held
+  // dedupe_max_ids newer ones, since Open (replay included).
+  uint64_t dedupe_forgotten_early() const;
   // The log's counters since Open (appends, group commits, fdatasyncs, ...).
   LogStats log_stats() const;
   // Snapshots written since Open (explicit and background ones).
@@ -295,6 +308,7 @@ class Store {
   // The dedupe table; `now` decides expiry.
   bool IsDuplicateLocked(absl::string_view id, absl::Time now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Remembers `id`, then forgets the oldest ids beyond dedupe_max_ids.
   void RememberLocked(std::string id, absl::Time arrival)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PruneLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -334,6 +348,7 @@ class Store {
   absl::Status failed_ ABSL_GUARDED_BY(mu_);  // sticky
   absl::flat_hash_map<std::string, absl::Time> dedupe_ ABSL_GUARDED_BY(mu_);
   std::deque<DedupeEntry> dedupe_order_ ABSL_GUARDED_BY(mu_);  // by arrival
+  uint64_t dedupe_forgotten_early_ ABSL_GUARDED_BY(mu_) = 0;
   // Replay only: the last record read, applied once the next record shows
   // it was not rejected.
   uint64_t replay_next_lsn_ ABSL_GUARDED_BY(mu_) = 1;  // expected next

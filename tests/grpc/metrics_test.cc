@@ -158,6 +158,50 @@ TEST(RenderPrometheusTextTest, FamiliesWithoutSamplesAreLeftOut) {
   EXPECT_THAT(text, Not(HasSubstr("slakit_objective_alert_firing")));
 }
 
+ProcessSample ProcessWithMemory() {
+  ProcessSample p = Process();
+  p.dedupe_batch_ids = 31580;
+  p.dedupe_forgotten_early_total = 7;
+  p.resident_memory_bytes = 74055680;
+  p.heap_in_use_bytes = 41943040;
+  return p;
+}
+
+TEST(RenderPrometheusTextTest, DedupeAndMemoryFamiliesWhenKnown) {
+  const std::string text = RenderPrometheusText({}, ProcessWithMemory());
+  EXPECT_THAT(
+      text,
+      HasSubstr(absl::StrCat(
+          "slakit_rejected_batches_total 2\n",
+          "# HELP slakit_dedupe_forgotten_early_total Batch ids forgotten "
+          "before their dedupe horizon because the table was full; a retry "
+          "of one is applied again.\n",
+          "# TYPE slakit_dedupe_forgotten_early_total counter\n",
+          "slakit_dedupe_forgotten_early_total 7\n",
+          "# HELP slakit_dedupe_batch_ids Batch ids remembered for idempotent "
+          "retries.\n",
+          "# TYPE slakit_dedupe_batch_ids gauge\n",
+          "slakit_dedupe_batch_ids 31580\n",
+          "# HELP slakit_process_resident_memory_bytes Resident memory of the "
+          "process in bytes.\n",
+          "# TYPE slakit_process_resident_memory_bytes gauge\n",
+          "slakit_process_resident_memory_bytes 74055680\n",
+          "# HELP slakit_process_heap_in_use_bytes Heap bytes allocated and "
+          "not "
+          "freed (without the allocator's free pages).\n",
+          "# TYPE slakit_process_heap_in_use_bytes gauge\n",
+          "slakit_process_heap_in_use_bytes 41943040\n",
+          "# HELP slakit_process_start_time_seconds")));
+  // Unknown (-1, the default) leaves each family out, 0 does not.
+  ProcessSample zero;
+  zero.dedupe_batch_ids = 0;
+  const std::string unknown = RenderPrometheusText({}, zero);
+  EXPECT_THAT(unknown, HasSubstr("\nslakit_dedupe_batch_ids 0\n"));
+  EXPECT_THAT(unknown, Not(HasSubstr("slakit_dedupe_forgotten_early_total")));
+  EXPECT_THAT(unknown, Not(HasSubstr("slakit_process_resident_memory_bytes")));
+  EXPECT_THAT(unknown, Not(HasSubstr("slakit_process_heap_in_use_bytes")));
+}
+
 TEST(RenderPrometheusTextTest, ValuesAreShortestRoundTripText) {
   ObjectiveSample o;
   o.availability_ratio = 0.1 + 0.2;  // 0.30000000000000004
@@ -219,6 +263,13 @@ class MetricsPromtoolTest : public ::testing::Test {
 TEST_F(MetricsPromtoolTest, AcceptsRenderedText) {
   const CommandResult r =
       PromtoolCheckMetrics(RenderPrometheusText(TwoObjectives(), Process()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+}
+
+TEST_F(MetricsPromtoolTest, AcceptsDedupeAndMemoryFamilies) {
+  const CommandResult r = PromtoolCheckMetrics(
+      RenderPrometheusText(TwoObjectives(), ProcessWithMemory()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "");
 }

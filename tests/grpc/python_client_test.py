@@ -409,6 +409,13 @@ def run(slakit, tmp, servers):
           re.search(r"^slakit_ingested_results_total %d$" % total, metrics, re.M) is not None)
     check("metrics: ingested batches",
           re.search(r"^slakit_ingested_batches_total 4$", metrics, re.M) is not None)
+    check("metrics: dedupe table (home-1, api-0..2)",
+          re.search(r"^slakit_dedupe_batch_ids 4$", metrics, re.M) is not None and
+          re.search(r"^slakit_dedupe_forgotten_early_total 0$", metrics, re.M) is not None)
+    for family in ("slakit_process_resident_memory_bytes", "slakit_process_heap_in_use_bytes"):
+        m = re.search(r"^%s (\d+)$" % family, metrics, re.M)
+        check("metrics: %s above 64 KiB" % family, m is not None and int(m.group(1)) > 1 << 16,
+              m and m.group(0))
     check("metrics: page alert firing", re.search(
         r'^slakit_objective_alert_firing\{tenant="a",service="web",objective="availability",'
         r'window="30d",severity="page"\} 1$', metrics, re.M) is not None)

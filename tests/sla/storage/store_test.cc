@@ -453,6 +453,56 @@ TEST(StoreTest, DuplicateBatchIsAcknowledgedButNotCountedTwice) {
   EXPECT_FALSE((*store)->Ingest("b4", {})->duplicate);
 }
 
+// The table is bounded by count as well as by age: the oldest arrivals are
+// forgotten first, counted when still within the horizon, and a snapshot
+// (which lists the table in hash order) reopened under a smaller bound keeps
+// the newest ids, not whichever the hash order put first.
+TEST(StoreTest, DedupeTableIsBoundedByCountForgettingTheOldestFirst) {
+  FakeClock clock(Now0());
+  const std::string dir = NewDir("dedupe_bound");
+  StoreOptions options = Options(&clock);
+  options.dedupe_max_ids = 40;
+  {
+    auto store = Store::Open(dir, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < 100; ++i) {
+      clock.Advance(absl::Seconds(1));
+      ASSERT_FALSE((*store)->Ingest(absl::StrCat("id", i), {})->duplicate);
+    }
+    EXPECT_EQ((*store)->dedupe_size(), 40u);
+    EXPECT_EQ((*store)->dedupe_forgotten_early(), 60u);
+    for (int i = 60; i < 100; ++i) {
+      EXPECT_TRUE((*store)->Ingest(absl::StrCat("id", i), {})->duplicate) << i;
+    }
+    ASSERT_TRUE((*store)->Snapshot().ok());  // id60..id99
+  }
+  options.dedupe_max_ids = 10;
+  auto store = Store::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->dedupe_size(), 10u);
+  EXPECT_EQ((*store)->dedupe_forgotten_early(), 30u);
+  for (int i = 90; i < 100; ++i) {
+    EXPECT_TRUE((*store)->Ingest(absl::StrCat("id", i), {})->duplicate) << i;
+  }
+  // id89 was forgotten: a retry is applied again, and forgets id90.
+  EXPECT_FALSE((*store)->Ingest("id89", {})->duplicate);
+  EXPECT_EQ((*store)->dedupe_forgotten_early(), 31u);
+  EXPECT_FALSE((*store)->Ingest("id90", {})->duplicate);
+
+  // Past the horizon, an id the count bound forgets is not "early", and the
+  // age bound then forgets all the others.
+  clock.Advance(absl::Hours(25));
+  ASSERT_FALSE((*store)->Ingest("late", {})->duplicate);
+  EXPECT_EQ((*store)->dedupe_size(), 1u);
+  EXPECT_EQ((*store)->dedupe_forgotten_early(), 32u);
+
+  options.dedupe_max_ids = 0;
+  absl::StatusOr<std::unique_ptr<Store>> bad =
+      Store::Open(NewDir("dedupe_zero"), options);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("dedupe_max_ids"));
+}
+
 TEST(StoreTest, AlwaysAcknowledgesOnlyFlushedBatches) {
   FakeClock clock(Now0());
   const std::string dir = NewDir("always");
