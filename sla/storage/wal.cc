@@ -648,9 +648,10 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Open(
     w->segments_.push_back({f.first_lsn, f.name});
   }
   w->last_sync_ = options.clock->Now();
-  if (!segments->empty() &&
-      (tail.good_end < options.segment_bytes || tail.records == 0)) {
-    // Continue in the last segment, after its last good record.
+  if (!segments->empty()) {
+    // Continue in the last segment, after its last good record. A full one
+    // is sealed by the first append (WriteGroup rotates), not here: Open
+    // writes nothing, so a restart on a full disk serves reads.
     w->segment_path_ = JoinPath(d, segments->back().name);
     w->fd_ = ::open(w->segment_path_.c_str(), O_WRONLY | O_CLOEXEC);
     if (w->fd_ < 0) return FileError(errno, "open", w->segment_path_);

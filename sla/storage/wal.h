@@ -252,9 +252,11 @@ class LogWriter {
  public:
   // Creates `dir` (and its parents) if missing, locks it, recovers the tail
   // of the last segment (TruncateTornTail; the outcome is in recovery()) and
-  // continues after the last good record: in the last segment if it has
-  // room, else in a new one. Only the last segment is read: call ReadLog
-  // first to replay and verify the rest.
+  // continues after the last good record, in the last segment; when that
+  // one is full the first append seals it and starts a new one. Open itself
+  // writes only to create the first segment of an empty log (and to cut a
+  // torn tail), so it works on a full disk. Only the last segment is read:
+  // call ReadLog first to replay and verify the rest.
   static absl::StatusOr<std::unique_ptr<LogWriter>> Open(
       absl::string_view dir, LogOptions options = LogOptions());
 

@@ -14,7 +14,10 @@
 //     until the store is reopened;
 //   - reopening on the still-full disk works (reads are served, ingest fails
 //     again cleanly); after space is freed, a reopen recovers every
-//     acknowledged batch, exactly once, and ingests and snapshots again.
+//     acknowledged batch, exactly once, and ingests and snapshots again;
+//   - also when the log's last segment is exactly full, so that the next
+//     record needs a new segment: opening the log writes nothing (it used
+//     to create that segment, and failed on the full disk).
 // The mount needs root (CAP_SYS_ADMIN): without it the tests report
 // SKIPPED (ctest counts them as skipped) and say why.
 
@@ -43,6 +46,7 @@
 #include "gtest/gtest.h"
 #include "sla/clock.h"
 #include "sla/storage/store.h"
+#include "sla/storage/wal.h"
 #include "tests/faults/fault_batches.h"
 
 namespace sla::faults {
@@ -334,6 +338,60 @@ TEST(DiskFullTest, StoreFailsCleanlyKeepsEverythingAcknowledgedAndRecovers) {
   EXPECT_EQ((*store)->recovery().records_replayed, 0u);
   ExpectExactly(**store, acked, minutes);
   store->reset();
+}
+
+// The last segment exactly full: the next record goes to a new segment,
+// which the first append creates, not Open (which then could not restart
+// on a full disk: "wal: create .../wal-...5.log: No space left on device").
+TEST(DiskFullTest, LogWithAnExactlyFullLastSegmentReopensOnAFullDisk) {
+  const std::string mount = MountPoint("wal");
+  MOUNT_TMPFS_OR_SKIP(tmpfs, mount);
+  const std::string dir = mount + "/wal";
+  const std::string filler = mount + "/filler";
+  const std::string payload(100, 'p');
+  storage::LogOptions options;
+  options.segment_bytes =
+      storage::kSegmentHeaderBytes + 4 * (storage::kRecordHeaderBytes + 100);
+  {
+    auto log = storage::LogWriter::Open(dir, options);
+    ASSERT_TRUE(log.ok()) << log.status();
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE((*log)->Append(1, payload).ok());
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  const std::string first = dir + "/wal-00000000000000000001.log";
+  ASSERT_EQ(fs::file_size(first), options.segment_bytes);
+  ASSERT_EQ(FilesEndingWith(dir, ".log").size(), 1u);
+  FillDisk(filler);
+
+  {
+    auto log = storage::LogWriter::Open(dir, options);
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_EQ(FilesEndingWith(dir, ".log").size(), 1u);
+    // The fifth record needs the new segment: a clean disk-full error.
+    const absl::StatusOr<uint64_t> lsn = (*log)->Append(1, payload);
+    ExpectDiskFull(lsn.status(), "/wal-00000000000000000005.log");
+  }
+  // Nothing was lost, and nothing half-made is left in the way.
+  int records = 0;
+  absl::StatusOr<storage::RecoveryResult> read =
+      storage::ReadLog(dir, [&](uint64_t lsn, uint8_t, absl::string_view p) {
+        EXPECT_EQ(lsn, static_cast<uint64_t>(records + 1));
+        EXPECT_EQ(p, payload);
+        ++records;
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(records, 4);
+
+  ASSERT_TRUE(fs::remove(filler));
+  auto log = storage::LogWriter::Open(dir, options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  const absl::StatusOr<uint64_t> lsn = (*log)->Append(1, payload);
+  ASSERT_TRUE(lsn.ok()) << lsn.status();
+  EXPECT_EQ(*lsn, 5u);
+  ASSERT_TRUE((*log)->Close().ok());
+  EXPECT_EQ(FilesEndingWith(dir, ".log").size(), 2u);
+  EXPECT_EQ(fs::file_size(first), options.segment_bytes);
 }
 
 // The server's backend (what `slakit serve` runs; the gRPC service converts
