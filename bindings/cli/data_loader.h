@@ -63,7 +63,8 @@ struct ImportOptions {
 // malformed line imports nothing); each batch of 65,536 rows carries an id
 // made of the format, the file's CRC-32 and size (and, for Prometheus
 // text, the defaults given) and the batch number, so importing the same
-// file again within the store's dedupe horizon (24 h) adds nothing. A
+// file again within the store's dedupe horizon (24 h, and the last 262,144
+// batch ids) adds nothing. A
 // snapshot is taken at the end. Returns the summary for stdout.
 absl::StatusOr<std::string> RunImport(const ImportOptions& options);
 
