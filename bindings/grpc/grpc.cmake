@@ -123,7 +123,7 @@ target_link_libraries(slakit_server
          slakit_server_metrics_http slakit_server_sinks slakit_audit_log sla
          sla_alerting
          sla_remediation sla_forecast sla_config sla_report
-         sla_storage_store gRPC::grpc++
+         sla_storage_store gRPC::grpc++ absl::flat_hash_set
          probes_scheduler  # probe_feeder.h (defined in probes/*.cmake)
   PRIVATE gRPC::grpc++_reflection absl::str_format probes_checkers
           probes_grpc_health)

@@ -126,7 +126,11 @@ grpc::Status SlaServiceImpl::Within(absl::Time start,
 
 void SlaServiceImpl::SetBackend(Backend* backend) { backend_.store(backend); }
 
-void SlaServiceImpl::Stop() { stopping_.store(true); }
+void SlaServiceImpl::Stop() {
+  stopping_.store(true);
+  absl::MutexLock lock(&streams_mu_);
+  for (grpc::ServerContext* context : reading_streams_) context->TryCancel();
+}
 
 absl::StatusOr<Backend*> SlaServiceImpl::Begin(grpc::ServerContext* context,
                                                Role role, Principal* caller) {
@@ -194,7 +198,25 @@ grpc::Status SlaServiceImpl::IngestStream(
   if (!backend.ok()) return ToGrpc(backend.status());
   v1::IngestRequest request;
   int64_t index = 0;
-  while (stream->Read(&request)) {
+  while (true) {
+    {
+      // Checked under the lock Stop cancels under: a stream that missed
+      // the cancellation sees stopping_.
+      absl::MutexLock lock(&streams_mu_);
+      if (stopping_.load()) {
+        return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            absl::StrCat("shutting down after ", index,
+                                         " batch(es); send the next one to "
+                                         "a new stream"));
+      }
+      reading_streams_.insert(context);
+    }
+    const bool read = stream->Read(&request);
+    {
+      absl::MutexLock lock(&streams_mu_);
+      reading_streams_.erase(context);
+    }
+    if (!read) break;
     if (context->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     }

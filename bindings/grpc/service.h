@@ -18,6 +18,7 @@
 
 #include <atomic>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -44,8 +45,12 @@ class SlaServiceImpl final : public v1::SlaService::Service {
 
   // The backend, once recovered; calls are UNAVAILABLE until then.
   void SetBackend(Backend* backend);
-  // Ends the streams (WatchAlerts) and makes new calls UNAVAILABLE
-  // "shutting down". For a graceful stop, before grpc::Server::Shutdown.
+  // Makes new calls UNAVAILABLE "shutting down" and ends the streams: a
+  // WatchAlerts stream within 100 ms; an IngestStream waiting for its
+  // client's next batch at once (cancelled: nothing of it is in flight),
+  // and one applying a batch after that batch's ack (UNAVAILABLE). So an
+  // agent's idle stream does not hold the stop for the whole grace period.
+  // For a graceful stop, before grpc::Server::Shutdown. Thread-safe.
   void Stop();
 
   grpc::Status Ingest(grpc::ServerContext* context,
@@ -108,6 +113,11 @@ class SlaServiceImpl final : public v1::SlaService::Service {
   const absl::Duration max_call_;
   std::atomic<Backend*> backend_{nullptr};
   std::atomic<bool> stopping_{false};
+  // IngestStream calls blocked reading their client's next batch. Stop
+  // cancels them; a stream leaves the set before it touches its batch.
+  absl::Mutex streams_mu_;
+  absl::flat_hash_set<grpc::ServerContext*> reading_streams_
+      ABSL_GUARDED_BY(streams_mu_);
   // WatchAlerts streams open now, at most kMaxWatchers.
   static constexpr int kMaxWatchers = 64;
   std::atomic<int> watchers_{0};
