@@ -18,7 +18,7 @@
 namespace {
 
 // Out of the optimizer's sight: the wrong accesses below must happen.
-volatile int sink = 0;
+[[maybe_unused]] volatile int sink = 0;
 
 class SanitizerCanaryTest : public testing::Test {
  protected:
@@ -35,7 +35,7 @@ void ReadOnePastTheEnd() {
 }
 
 void LeakAndExit() {
-  static int* volatile leaked = nullptr;
+  [[maybe_unused]] static int* volatile leaked = nullptr;
   leaked = new int[16];
   leaked = nullptr;  // the only pointer to the block is gone
   std::exit(0);      // LeakSanitizer checks at exit
