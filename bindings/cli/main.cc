@@ -401,7 +401,14 @@ int main(int argc, char** argv) {
       ->add_option("--malloc-arenas", serve.malloc_arenas,
                    "glibc malloc arenas, 0 to 64 (0: glibc's default, 8 per "
                    "core); fewer keep less freed memory per thread. "
-                   "MALLOC_ARENA_MAX in the environment wins")
+                   "MALLOC_ARENA_MAX or the glibc.malloc.arena_max tunable "
+                   "in the environment wins")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--dedupe-max-ids", serve.dedupe_max_ids,
+                   "Batch ids remembered for idempotent retries (for 24 h "
+                   "at most; the oldest are forgotten first), shared by "
+                   "every tenant; about 130 bytes plus the id's length each")
       ->capture_default_str();
 
   serve_cmd->add_flag(

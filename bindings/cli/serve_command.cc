@@ -87,12 +87,22 @@ absl::Status RunServe(const ServeOptions& o) {
     return absl::InvalidArgumentError("--max-message-mb: must be 1 to 1024");
   }
   options.max_message_bytes = static_cast<int>(o.max_message_mb << 20);
+  if (o.dedupe_max_ids < 1 || o.dedupe_max_ids > (int64_t{1} << 26)) {
+    return absl::InvalidArgumentError(
+        "--dedupe-max-ids: must be 1 to 67108864 (2^26)");
+  }
+  options.backend.dedupe_max_ids = static_cast<size_t>(o.dedupe_max_ids);
   if (o.malloc_arenas < 0 || o.malloc_arenas > 64) {
     return absl::InvalidArgumentError("--malloc-arenas: must be 0 to 64");
   }
 #if defined(M_ARENA_MAX)
   // Before the server's threads exist, which is when arenas are made.
-  if (o.malloc_arenas > 0 && std::getenv("MALLOC_ARENA_MAX") == nullptr) {
+  // An arena count set in the environment (directly, or as a glibc
+  // tunable) wins.
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (o.malloc_arenas > 0 && std::getenv("MALLOC_ARENA_MAX") == nullptr &&
+      (tunables == nullptr ||
+       std::strstr(tunables, "glibc.malloc.arena_max") == nullptr)) {
     ::mallopt(M_ARENA_MAX, o.malloc_arenas);
   }
 #endif

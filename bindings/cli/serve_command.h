@@ -30,11 +30,15 @@ struct ServeOptions {
   std::string max_call = "30s";  // per-call limit of queries
   bool run_probes = true;        // run the configuration's probes
   // glibc malloc arenas (M_ARENA_MAX), 0 to 64; 0 keeps glibc's default (8
-  // per core). MALLOC_ARENA_MAX in the environment wins. Fewer arenas keep
+  // per core). MALLOC_ARENA_MAX (or the glibc.malloc.arena_max tunable) in
+  // the environment wins. Fewer arenas keep
   // less freed memory per gRPC thread: in the 240 s loopback load test, 2
   // arenas ran at 444 k results/s with a 73 MiB peak against 409 k and 109
   // MiB for the default.
   int malloc_arenas = 2;
+  // Batch ids remembered for idempotent retries (24 h at most), shared by
+  // every tenant; 1 to 2^26. About 130 bytes plus the id's length each.
+  int64_t dedupe_max_ids = int64_t{1} << 18;
 };
 
 // Serves until SIGTERM or SIGINT, then stops gracefully (drains calls,

@@ -97,6 +97,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Open(BackendOptions options) {
   store_options.engine.clock = options.clock;
   store_options.log.clock = options.clock;
   store_options.log.sync = options.sync;
+  store_options.dedupe_max_ids = options.dedupe_max_ids;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(options.data_dir, store_options);
   if (!store.ok()) return store.status();

@@ -89,6 +89,9 @@ struct BackendOptions {
   std::string config_text;
   std::string config_source = "slakit.yaml";
   storage::SyncPolicy sync = storage::SyncPolicy::kInterval;
+  // Batch ids remembered for retries (storage::StoreOptions::
+  // dedupe_max_ids), shared by every tenant. >= 1.
+  size_t dedupe_max_ids = size_t{1} << 18;
   // Largest batch Ingest accepts (records); larger is ResourceExhausted.
   size_t max_batch_records = 100000;
   // Batches are resolved and applied by one ingest thread (the store

@@ -538,7 +538,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   std::unique_ptr<Store> store(new Store(dir, std::move(options), lock_fd));
   {
     absl::MutexLock lock(&store->mu_);
+    store->recovering_ = true;
     if (absl::Status s = store->Recover(); !s.ok()) return s;
+    store->recovering_ = false;
   }
   if (store->options_.auto_snapshot_log_bytes > 0) {
     Store* raw = store.get();
@@ -802,32 +804,42 @@ bool Store::IsDuplicateLocked(absl::string_view id, absl::Time now) const {
 }
 
 void Store::RememberLocked(std::string id, absl::Time arrival) {
-  dedupe_[id] = arrival;
   dedupe_order_.push_back({arrival, std::move(id)});
+  const absl::string_view key = dedupe_order_.back().id;
+  // An id remembered again (after its horizon) re-keys its map entry to the
+  // new deque entry: the old one may be popped first.
+  dedupe_.erase(key);
+  dedupe_.emplace(key, arrival);
   if (dedupe_.size() <= options_.dedupe_max_ids) return;
   const absl::Time limit =
       options_.engine.clock->Now() - options_.dedupe_horizon;
   while (dedupe_.size() > options_.dedupe_max_ids) {
-    const DedupeEntry& oldest = dedupe_order_.front();
-    auto it = dedupe_.find(oldest.id);
-    // Only if not remembered again later (an id reused after the horizon).
-    if (it != dedupe_.end() && it->second == oldest.arrival) {
-      if (oldest.arrival >= limit) ++dedupe_forgotten_early_;
-      dedupe_.erase(it);
+    // Each map entry views a deque entry, so this ends.
+    const bool early = dedupe_order_.front().arrival >= limit;
+    // Not during recovery: replay forgets again what the previous process
+    // had already counted.
+    if (ForgetOldestLocked() && early && !recovering_) {
+      ++dedupe_forgotten_early_;
     }
-    dedupe_order_.pop_front();
   }
+}
+
+bool Store::ForgetOldestLocked() {
+  const DedupeEntry& oldest = dedupe_order_.front();
+  auto it = dedupe_.find(absl::string_view(oldest.id));
+  // Only the map entry that views this deque entry's id (not one of an id
+  // remembered again since, which views a newer entry).
+  const bool forgotten =
+      it != dedupe_.end() && it->first.data() == oldest.id.data();
+  if (forgotten) dedupe_.erase(it);
+  dedupe_order_.pop_front();
+  return forgotten;
 }
 
 void Store::PruneLocked(absl::Time now) {
   const absl::Time limit = now - options_.dedupe_horizon;
   while (!dedupe_order_.empty() && dedupe_order_.front().arrival < limit) {
-    auto it = dedupe_.find(dedupe_order_.front().id);
-    // Only if not remembered again later (an id reused after the horizon).
-    if (it != dedupe_.end() && it->second == dedupe_order_.front().arrival) {
-      dedupe_.erase(it);
-    }
-    dedupe_order_.pop_front();
+    ForgetOldestLocked();
   }
 }
 

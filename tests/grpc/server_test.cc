@@ -397,7 +397,12 @@ TEST_F(ServerTest, IdleIngestStreamDoesNotHoldTheStop) {
   const absl::Duration took = absl::Now() - start;
   EXPECT_LT(took, absl::Seconds(30)) << "the stop waited for the idle stream";
   EXPECT_FALSE(stream->Read(&ack));
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  // CANCELLED when the stop found it reading (the usual case); UNAVAILABLE
+  // "shutting down" when it came between the ack and the next read.
+  const grpc::Status end = stream->Finish();
+  EXPECT_THAT(end.error_code(), ::testing::AnyOf(grpc::StatusCode::CANCELLED,
+                                                 grpc::StatusCode::UNAVAILABLE))
+      << end.error_message();
   const std::vector<std::string> log = Log();
   ASSERT_FALSE(log.empty());
   EXPECT_THAT(log.back(), HasSubstr("stopped (log flushed, snapshot written)"));

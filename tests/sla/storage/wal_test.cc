@@ -677,6 +677,40 @@ TEST_F(WalTest, OnlySegmentIsEmptyKeepsItsLsn) {
   EXPECT_EQ(r->result.last_lsn, 100u);
 }
 
+// A last segment exactly full: Open writes nothing (no new segment; on a
+// full disk that creation used to fail the restart), and the first append
+// seals the full one (fdatasync under kAlways) and starts the next.
+TEST_F(WalTest, ExactlyFullLastSegmentIsContinuedByTheFirstAppend) {
+  const std::string payload(100, 'p');
+  const size_t bytes = kSegmentHeaderBytes + 4 * (kRecordHeaderBytes + 100);
+  {
+    std::unique_ptr<LogWriter> w =
+        MustOpen(dir_, Options(SyncPolicy::kAlways, bytes));
+    ASSERT_NE(w, nullptr);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(w->Append(1, payload).ok());
+    ASSERT_TRUE(w->Close().ok());
+  }
+  ASSERT_EQ(Segments(dir_), std::vector<std::string>{SegName(1)});
+  ASSERT_EQ(fs::file_size(dir_ + "/" + SegName(1)), bytes);
+
+  std::unique_ptr<LogWriter> w =
+      MustOpen(dir_, Options(SyncPolicy::kAlways, bytes));
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(Segments(dir_), std::vector<std::string>{SegName(1)});
+  EXPECT_EQ(w->next_lsn(), 5u);
+  EXPECT_EQ(*w->Append(1, payload), 5u);
+  EXPECT_EQ(Segments(dir_), (std::vector<std::string>{SegName(1), SegName(5)}));
+  const LogStats st = w->stats();
+  EXPECT_EQ(st.segments_created, 1u);
+  EXPECT_GE(st.syncs, 2u);  // the full segment sealed, then the record
+  ASSERT_TRUE(w->Close().ok());
+  EXPECT_EQ(fs::file_size(dir_ + "/" + SegName(1)), bytes);
+  absl::StatusOr<Replay> r = ReadAll(dir_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->records.size(), 5u);
+  EXPECT_FALSE(r->result.tail_dropped);
+}
+
 TEST_F(WalTest, PartialSegmentHeader) {
   // Records 1..10 one per segment; segment 11 is cut inside its header.
   MakeLog(dir_, 11, Options(SyncPolicy::kNone, /*segment_bytes=*/1));
