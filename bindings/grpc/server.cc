@@ -28,7 +28,9 @@ constexpr char kServiceName[] = "sla.v1.SlaService";
 
 // The resident set (/proc/self/statm) and the heap bytes in use (glibc's
 // mallinfo2: chunks handed out, mmapped ones included); left at -1 where
-// the platform does not tell.
+// the platform does not tell. mallinfo2 walks each arena's free lists under
+// that arena's lock, once per scrape; with the 2 arenas `slakit serve`
+// keeps (--malloc-arenas) that is two short pauses of the allocator.
 void ReadProcessMemory(ProcessSample* process) {
   if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
     long long pages = 0, resident = 0;  // NOLINT(runtime/int): fscanf's type
