@@ -312,6 +312,16 @@ absl::Status FileError(int err, absl::string_view what,
   return absl::ErrnoToStatus(err, absl::StrCat("store: ", what, " ", path));
 }
 
+// The log's error as the failed store reports it from now on: with what to
+// do, since freeing space (or fixing the disk) is not enough by itself.
+absl::Status FailedStoreError(const absl::Status& log_error) {
+  return absl::Status(
+      log_error.code(),
+      absl::StrCat(log_error.message(),
+                   " (the store accepts no more writes until it is reopened; "
+                   "reads still work)"));
+}
+
 absl::Status SyncDir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return FileError(errno, "open directory", dir);
@@ -782,7 +792,9 @@ absl::StatusOr<uint64_t> Store::AppendLocked(uint8_t type,
   if (lsn.ok()) {
     last_logged_lsn_ = *lsn;
   } else if (!absl::IsInvalidArgument(lsn.status())) {
-    failed_ = lsn.status();  // sticky in the log too
+    // Sticky in the log too; every caller from now on gets this same error.
+    if (failed_.ok()) failed_ = FailedStoreError(lsn.status());
+    return failed_;
   }
   return lsn;
 }
@@ -956,8 +968,8 @@ absl::StatusOr<IngestAck> Store::IngestBatch(
   // Outside mu_: concurrent batches share the flush (see the file comment).
   if (absl::Status s = log->WaitDurable(durable_at); !s.ok()) {
     absl::MutexLock lock(&mu_);
-    if (failed_.ok()) failed_ = s;
-    return s;
+    if (failed_.ok()) failed_ = FailedStoreError(s);
+    return failed_;
   }
   return ack;
 }
@@ -1086,8 +1098,8 @@ absl::Status Store::Snapshot() {
   // concurrently with another call.
   if (absl::Status s = log->Sync(); !s.ok()) {
     absl::MutexLock lock(&mu_);
-    if (failed_.ok()) failed_ = s;
-    return s;
+    if (failed_.ok()) failed_ = FailedStoreError(s);
+    return failed_;
   }
   if (absl::Status s = WriteFileAtomically(
           dir_, absl::StrCat(dir_, "/", SnapshotName(lsn)), data);
@@ -1138,7 +1150,8 @@ absl::Status Store::Close() {
   // The writer itself lives until the destructor: an Ingest that logged its
   // batch may still be waiting for the flush outside mu_ (Close makes it).
   closed_ = true;
-  return log_->Close();
+  const absl::Status s = log_->Close();
+  return s.ok() || failed_.ok() ? s : failed_;
 }
 
 }  // namespace sla::storage

@@ -67,10 +67,12 @@
 // A record becomes visible to queries only after it is written to the log;
 // under kAlways a batch can be visible a moment before it is flushed (and so
 // before its ack), never after a failed write. If an append or flush fails
-// the log's error is sticky (see wal.h): the store is failed, every later
-// mutation and Snapshot return that error, and the process must reopen the
-// store; the batch that failed may or may not be present after the reopen
-// (never twice: its id is then known).
+// the log's error is sticky (see wal.h): the store is failed, and that
+// mutation and every later one, Snapshot and Close return that error (its
+// message ending "(the store accepts no more writes until it is reopened;
+// reads still work)"); the process must reopen the store; the batch that
+// failed may or may not be present after the reopen (never twice: its id
+// is then known).
 //
 // Recovery (Open): the newest snapshot that reads back (magic, CRC-32,
 // Engine::RestoreState) is loaded, then the log records after its LSN are

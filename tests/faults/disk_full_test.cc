@@ -255,6 +255,11 @@ TEST(DiskFullTest, StoreFailsCleanlyKeepsEverythingAcknowledgedAndRecovers) {
   const absl::Status full = IngestUntilFull(**store, sli, 10, &acked, &failed);
   ExpectDiskFull(full, "/wal/wal-00000000000000000001.log");
   EXPECT_THAT(full.message(), HasSubstr("wal: write ")) << full;
+  // What to do: freeing space is not enough by itself.
+  EXPECT_THAT(full.message(),
+              HasSubstr("(the store accepts no more writes until it is "
+                        "reopened; reads still work)"))
+      << full;
   EXPECT_GE(failed, 100);
   std::cerr << "disk full at b" << failed << ": " << full << "\n";
   const int minutes = failed + 20;
@@ -457,6 +462,7 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
     }
   }
   ExpectDiskFull(full, "/wal/wal-");
+  EXPECT_THAT(full.message(), HasSubstr("until it is reopened")) << full;
   std::cerr << "backend: disk full at b" << failed << ": " << full << "\n"
             << "config: " << applied.status() << "\n";
   const int minutes = failed + 5;

@@ -120,6 +120,7 @@ TEST_P(SyncFailureTest, FailedFlushIsNotAcknowledgedAndStaysFailed) {
   EXPECT_THAT(failed, HasSubstr("fdatasync"));
   EXPECT_THAT(failed, HasSubstr("/wal/wal-00000000000000000001.log"));
   EXPECT_THAT(failed, HasSubstr("Input/output error"));
+  EXPECT_THAT(failed, HasSubstr("until it is reopened; reads still work"));
   const std::string error = failed.substr(failed.find(" UNKNOWN "));
   // Sticky: every later batch gets the same error, without a new flush.
   for (int i = c.acked + 1; i < kBatches; ++i) {
