@@ -818,10 +818,12 @@ bool Store::IsDuplicateLocked(absl::string_view id, absl::Time now) const {
 void Store::RememberLocked(std::string id, absl::Time arrival) {
   dedupe_order_.push_back({arrival, std::move(id)});
   const absl::string_view key = dedupe_order_.back().id;
-  // An id remembered again (after its horizon) re-keys its map entry to the
-  // new deque entry: the old one may be popped first.
-  dedupe_.erase(key);
-  dedupe_.emplace(key, arrival);
+  if (auto [it, inserted] = dedupe_.try_emplace(key, arrival); !inserted) {
+    // An id remembered again (after its horizon) re-keys its map entry to
+    // the new deque entry: the old one may be popped first.
+    dedupe_.erase(it);
+    dedupe_.emplace(key, arrival);
+  }
   if (dedupe_.size() <= options_.dedupe_max_ids) return;
   const absl::Time limit =
       options_.engine.clock->Now() - options_.dedupe_horizon;
