@@ -64,32 +64,46 @@ absl::StatusOr<SliId> HomeSli(storage::Store& store) {
   return store.AddSli({"web", "home"});
 }
 
+// Opens the store in `dir` and finds (or declares) web/home; on failure
+// says "err open ..." or "err sli ..." and returns false.
+bool OpenWithHomeSli(const std::string& dir,
+                     const storage::StoreOptions& options,
+                     std::unique_ptr<storage::Store>* store, SliId* sli) {
+  absl::StatusOr<std::unique_ptr<storage::Store>> opened =
+      storage::Store::Open(dir, options);
+  if (!opened.ok()) {
+    Say(absl::StrCat("err open ", Describe(opened.status())));
+    return false;
+  }
+  absl::StatusOr<SliId> id = HomeSli(**opened);
+  if (!id.ok()) {
+    Say(absl::StrCat("err sli ", Describe(id.status())));
+    return false;
+  }
+  *store = *std::move(opened);
+  *sli = *id;
+  return true;
+}
+
 int Loop(const std::string& dir, int first, int count, int snapshot_every) {
   FakeClock clock(FaultNow());
   storage::StoreOptions options;
   options.engine.clock = &clock;
   options.auto_snapshot_log_bytes = 0;
   options.log.segment_bytes = 4096;  // segments come and go with snapshots
-  auto store = storage::Store::Open(dir, options);
-  if (!store.ok()) {
-    Say(absl::StrCat("err open ", Describe(store.status())));
-    return 3;
-  }
-  absl::StatusOr<SliId> sli = HomeSli(**store);
-  if (!sli.ok()) {
-    Say(absl::StrCat("err sli ", Describe(sli.status())));
-    return 3;
-  }
+  std::unique_ptr<storage::Store> store;
+  SliId sli;
+  if (!OpenWithHomeSli(dir, options, &store, &sli)) return 3;
   for (int i = first; i < first + count; ++i) {
     absl::StatusOr<storage::IngestAck> ack =
-        (*store)->Ingest(BatchId(i), Batch(*sli, i));
+        store->Ingest(BatchId(i), Batch(sli, i));
     if (!ack.ok()) {
       Say(absl::StrCat("err ", i, " ", Describe(ack.status())));
       return 3;
     }
     Say(absl::StrCat(ack->duplicate ? "dup " : "ack ", i));
     if ((i - first + 1) % snapshot_every == 0) {
-      if (absl::Status s = (*store)->Snapshot(); !s.ok()) {
+      if (absl::Status s = store->Snapshot(); !s.ok()) {
         Say(absl::StrCat("err snapshot ", Describe(s)));
         return 3;
       }
@@ -108,30 +122,23 @@ int Sync(const std::string& dir, const std::string& policy, int count) {
   if (!parsed.ok()) return Usage();
   options.log.sync = *parsed;
   options.log.sync_interval = absl::ZeroDuration();
-  auto store = storage::Store::Open(dir, options);
-  if (!store.ok()) {
-    Say(absl::StrCat("err open ", Describe(store.status())));
-    return 3;
-  }
-  absl::StatusOr<SliId> sli = HomeSli(**store);
-  if (!sli.ok()) {
-    Say(absl::StrCat("err sli ", Describe(sli.status())));
-    return 3;
-  }
+  std::unique_ptr<storage::Store> store;
+  SliId sli;
+  if (!OpenWithHomeSli(dir, options, &store, &sli)) return 3;
   for (int i = 0; i < count; ++i) {
     absl::StatusOr<storage::IngestAck> ack =
-        (*store)->Ingest(BatchId(i), Batch(*sli, i));
+        store->Ingest(BatchId(i), Batch(sli, i));
     Say(ack.ok() ? absl::StrCat("ack ", i)
                  : absl::StrCat("err ", i, " ", Describe(ack.status())));
   }
-  Say(absl::StrCat("snapshot ", Describe((*store)->Snapshot())));
+  Say(absl::StrCat("snapshot ", Describe(store->Snapshot())));
   const std::vector<Counts> minutes =
-      MinuteCounts((*store)->engine(), *sli, count + 1);
+      MinuteCounts(store->engine(), sli, count + 1);
   for (size_t i = 0; i < minutes.size(); ++i) {
     if (minutes[i].total == 0) continue;
     Say(absl::StrCat("read ", i, " ", minutes[i].good, " ", minutes[i].total));
   }
-  Say(absl::StrCat("close ", Describe((*store)->Close())));
+  Say(absl::StrCat("close ", Describe(store->Close())));
   return 0;
 }
 

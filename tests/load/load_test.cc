@@ -842,6 +842,43 @@ double SlopePerMinute(const std::vector<MemSample>& s, double MemSample::*field,
   return 60 * median;
 }
 
+// One memory series judged: the means of the middle and last thirds of
+// the load, the slope of its second half (SlopePerMinute), and the bounds
+// the caller sets (see kMax* above).
+struct Flatness {
+  size_t samples = 0;  // samples that have the series
+  double mid = 0, last = 0, slope = 0;
+  double allowed = 0, allowed_slope = 0;
+
+  bool known() const { return samples >= 6; }
+  bool flat() const { return last - mid <= allowed && slope <= allowed_slope; }
+  // "<what> is not flat: mean <quantity> ... MiB in the last third, ...".
+  std::string Failure(const char* what, const char* quantity,
+                      const char* samples_of) const {
+    char buf[320];
+    std::snprintf(buf, sizeof(buf),
+                  "%s is not flat: mean %s %.1f MiB in the last third, %.1f "
+                  "MiB in the middle third (allowed growth %.1f MiB); slope "
+                  "%+.2f MiB/min (allowed %.1f); %zu samples%s",
+                  what, quantity, last, mid, allowed, slope, allowed_slope,
+                  samples, samples_of);
+    return buf;
+  }
+};
+
+Flatness JudgeFlatness(const std::vector<MemSample>& mem,
+                       double MemSample::*field, double load_s) {
+  Flatness f;
+  for (const MemSample& m : mem) {
+    if (m.*field >= 0) ++f.samples;
+  }
+  const double third = load_s / 3;
+  f.mid = Mean(mem, field, third, 2 * third);
+  f.last = Mean(mem, field, 2 * third, load_s + 1);
+  f.slope = SlopePerMinute(mem, field, load_s / 2);
+  return f;
+}
+
 struct Options {
   std::string slakit;
   int seconds = 60;
@@ -1235,83 +1272,41 @@ int Main(int argc, char** argv) {
   hwm_kib = std::max(hwm_kib, hwm_end_kib);
   double peak = 0;
   for (const MemSample& m : mem) peak = std::max(peak, m.rss_mib);
-  const double third = load_s / 3;
   // What the batch-id table may add: kDedupeBytesPerBatch per id it gained,
   // measured from /metrics (between the thirds' means, and its slope); from
   // the batches acknowledged if /metrics did not say.
-  size_t id_samples = 0;
   int64_t dedupe_ids = -1;
   for (const MemSample& m : mem) {
-    if (m.dedupe_ids >= 0) {
-      ++id_samples;
-      dedupe_ids = static_cast<int64_t>(m.dedupe_ids);
-    }
+    if (m.dedupe_ids >= 0) dedupe_ids = static_cast<int64_t>(m.dedupe_ids);
   }
+  const Flatness ids = JudgeFlatness(mem, &MemSample::dedupe_ids, load_s);
   const double kMiBPerId = kDedupeBytesPerBatch / (1 << 20);
+  const double batches = static_cast<double>(all.batches_acked);
   const double dedupe_growth_mib =
-      id_samples >= 6
-          ? kMiBPerId * std::max(0.0, Mean(mem, &MemSample::dedupe_ids,
-                                           2 * third, load_s + 1) -
-                                          Mean(mem, &MemSample::dedupe_ids,
-                                               third, 2 * third))
-          : kMiBPerId * static_cast<double>(all.batches_acked) / 3;
+      kMiBPerId *
+      (ids.known() ? std::max(0.0, ids.last - ids.mid) : batches / 3);
   const double dedupe_per_minute =
-      id_samples >= 6
-          ? kMiBPerId *
-                std::max(0.0, SlopePerMinute(mem, &MemSample::dedupe_ids,
-                                             load_s / 2))
-          : kMiBPerId * static_cast<double>(all.batches_acked) / load_s * 60;
-  const double mid = Mean(mem, &MemSample::rss_mib, third, 2 * third);
-  const double last = Mean(mem, &MemSample::rss_mib, 2 * third, load_s + 1);
-  const double slope = SlopePerMinute(mem, &MemSample::rss_mib, load_s / 2);
-  const double allowed =
-      kMaxRssGrowthMiB + kMaxGrowthFraction * mid + dedupe_growth_mib;
-  const double allowed_slope = kMaxRssSlopeMiBPerMinute + dedupe_per_minute;
-  const double heap_mid = Mean(mem, &MemSample::heap_mib, third, 2 * third);
-  const double heap_last =
-      Mean(mem, &MemSample::heap_mib, 2 * third, load_s + 1);
-  const double heap_slope =
-      SlopePerMinute(mem, &MemSample::heap_mib, load_s / 2);
-  const double heap_allowed = kMaxHeapGrowthMiB + dedupe_growth_mib;
-  const double heap_allowed_slope =
-      kMaxHeapSlopeMiBPerMinute + dedupe_per_minute;
-  size_t heap_samples = 0;
-  for (const MemSample& m : mem) {
-    if (m.heap_mib >= 0) ++heap_samples;
-  }
+      kMiBPerId *
+      (ids.known() ? std::max(0.0, ids.slope) : batches / load_s * 60);
+  Flatness rss = JudgeFlatness(mem, &MemSample::rss_mib, load_s);
+  rss.allowed =
+      kMaxRssGrowthMiB + kMaxGrowthFraction * rss.mid + dedupe_growth_mib;
+  rss.allowed_slope = kMaxRssSlopeMiBPerMinute + dedupe_per_minute;
+  Flatness heap = JudgeFlatness(mem, &MemSample::heap_mib, load_s);
+  heap.allowed = kMaxHeapGrowthMiB + dedupe_growth_mib;
+  heap.allowed_slope = kMaxHeapSlopeMiBPerMinute + dedupe_per_minute;
   // Without the heap (a C library without mallinfo2), the RSS alone.
-  const bool heap_known = heap_samples >= 6;
-  if (!heap_known) {
+  if (!heap.known()) {
     std::printf(
         "load_test: NOTE: /metrics gave no slakit_process_heap_in_use_bytes "
         "(%zu samples): memory judged on the RSS alone\n",
-        heap_samples);
+        heap.samples);
   }
-  const bool rss_flat =
-      mem.size() >= 6 && last - mid <= allowed && slope <= allowed_slope;
-  const bool heap_flat = !heap_known || (heap_last - heap_mid <= heap_allowed &&
-                                         heap_slope <= heap_allowed_slope);
+  const bool rss_flat = rss.known() && rss.flat();
+  const bool heap_flat = !heap.known() || heap.flat();
   const bool flat = rss_flat && heap_flat;
-  if (!rss_flat) {
-    char buf[256];
-    std::snprintf(buf, sizeof(buf),
-                  "memory is not flat: mean RSS %.1f MiB in the last third, "
-                  "%.1f MiB in the middle third (allowed growth %.1f MiB); "
-                  "slope %+.2f MiB/min (allowed %.1f); %zu samples",
-                  last, mid, allowed, slope, allowed_slope, mem.size());
-    Fail(buf);
-  }
-  if (!heap_flat) {
-    char buf[256];
-    std::snprintf(buf, sizeof(buf),
-                  "heap is not flat: mean heap in use %.1f MiB in the last "
-                  "third, %.1f MiB in the middle third (allowed growth %.1f "
-                  "MiB); slope %+.2f MiB/min (allowed %.1f); %zu samples "
-                  "with /metrics",
-                  heap_last, heap_mid, heap_allowed, heap_slope,
-                  heap_allowed_slope, heap_samples);
-    Fail(buf);
-  }
+  if (!rss_flat) Fail(rss.Failure("memory", "RSS", ""));
+  if (!heap_flat) Fail(heap.Failure("heap", "heap in use", " with /metrics"));
 
   // ---- stop, the clients' connections closed first.
   clients.clear();
@@ -1370,14 +1365,15 @@ int Main(int argc, char** argv) {
       "middle third %.1f MiB, last third %.1f MiB (%+.1f MiB, allowed "
       "%.1f), slope over the second half %+.2f MiB/min (allowed %.1f), %zu "
       "samples: %s\n",
-      peak, static_cast<double>(hwm_kib) / 1024, mid, last, last - mid, allowed,
-      slope, allowed_slope, mem.size(), rss_flat ? "flat" : "NOT FLAT");
+      peak, static_cast<double>(hwm_kib) / 1024, rss.mid, rss.last,
+      rss.last - rss.mid, rss.allowed, rss.slope, rss.allowed_slope,
+      rss.samples, rss_flat ? "flat" : "NOT FLAT");
   std::printf(
       "server heap in use: middle third %.1f MiB, last third %.1f MiB (%+.1f "
       "MiB, allowed %.1f), slope over the second half %+.2f MiB/min "
       "(allowed %.1f), %zu samples: %s; dedupe table %lld batch ids\n",
-      heap_mid, heap_last, heap_last - heap_mid, heap_allowed, heap_slope,
-      heap_allowed_slope, heap_samples, heap_flat ? "flat" : "NOT FLAT",
+      heap.mid, heap.last, heap.last - heap.mid, heap.allowed, heap.slope,
+      heap.allowed_slope, heap.samples, heap_flat ? "flat" : "NOT FLAT",
       static_cast<long long>(dedupe_ids));
   std::printf(
       "data: /metrics counts %lld results in %lld batches; %d of %d "
@@ -1424,11 +1420,11 @@ int Main(int argc, char** argv) {
       static_cast<long long>(all.results_acked), results_per_s,
       static_cast<double>(calls) / load_s, json_rpcs.c_str(),
       static_cast<long long>(errors), peak, static_cast<double>(hwm_kib) / 1024,
-      mid, last, slope, allowed, allowed_slope, heap_mid, heap_last, heap_slope,
-      heap_allowed, heap_allowed_slope, static_cast<long long>(dedupe_ids),
-      flat ? "true" : "false", snapshots, snapshot_times.size(),
-      static_cast<double>(wal_bytes) / (1 << 20), series_checked, stop_s,
-      pass ? "true" : "false");
+      rss.mid, rss.last, rss.slope, rss.allowed, rss.allowed_slope, heap.mid,
+      heap.last, heap.slope, heap.allowed, heap.allowed_slope,
+      static_cast<long long>(dedupe_ids), flat ? "true" : "false", snapshots,
+      snapshot_times.size(), static_cast<double>(wal_bytes) / (1 << 20),
+      series_checked, stop_s, pass ? "true" : "false");
   if (!pass)
     std::fprintf(stderr, "--- server log ---\n%s", server.Log().c_str());
   std::printf("load_test: %s\n", pass ? "PASS" : "FAIL");
