@@ -60,7 +60,7 @@ constexpr char kMetrics[] =
 // An HTTP or HTTPS server on 127.0.0.1 (a free port):
 //   GET  /ok            200 "all systems go"
 //   GET  /status/503    503 "down"
-//   GET  /hang          answers only when the server is destroyed (or 5 s)
+//   GET  /hang          answers only when the server is destroyed (or 30 s)
 //   GET  /slow          200 "ok" after 150 ms
 //   GET  /redirect      302 to /ok
 //   *    /echo          200 "<method>|<X-Probe header>|<body>"
@@ -90,7 +90,7 @@ class TestServer {
       res.set_content("down", "text/plain");
     });
     s.Get("/hang", [this](const httplib::Request&, httplib::Response& res) {
-      release_.WaitForNotificationWithTimeout(absl::Seconds(5));
+      release_.WaitForNotificationWithTimeout(absl::Seconds(30));
       res.set_content("late", "text/plain");
     });
     s.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
@@ -239,6 +239,11 @@ class Listener {
   std::vector<int> clients_;
 };
 
+// Upper bounds that only show a check did not wait for what it must not
+// wait for (a server that hangs for 30 s, a 30 s probe timeout). They are
+// loose on purpose: CI runs these tests on 2 cores while it compiles.
+constexpr absl::Duration kPrompt = absl::Seconds(5);
+
 // Runs one check without cancellation.
 CheckResult RunCheck(Checker& checker) {
   std::atomic<bool> cancel{false};
@@ -299,7 +304,7 @@ TEST_F(HttpCheckerTest, OkWhenStatusAndBodyAreAsExpected) {
   EXPECT_EQ(r.outcome, Outcome::kOk);
   EXPECT_EQ(r.reason, "");
   EXPECT_GT(r.latency, absl::ZeroDuration());
-  EXPECT_LT(r.latency, absl::Seconds(5));
+  EXPECT_LT(r.latency, kPrompt);
 }
 
 TEST_F(HttpCheckerTest, EmptyExpectStatusMeansAny2xx) {
@@ -357,7 +362,7 @@ TEST_F(HttpCheckerTest, HangingServerTimesOut) {
   EXPECT_EQ(r.outcome, Outcome::kTimeout);
   EXPECT_EQ(r.reason, "timed out after 300ms");
   EXPECT_GE(r.latency, absl::Milliseconds(290));
-  EXPECT_LT(r.latency, absl::Seconds(2));
+  EXPECT_LT(r.latency, absl::Milliseconds(300) + kPrompt);
 }
 
 TEST_F(HttpCheckerTest, ClosedPortIsRefused) {
@@ -478,14 +483,14 @@ TEST(HttpCheckerMakeTest, RegexesAreRe2Syntax) {
 
 TEST_F(HttpCheckerTest, CancelReturnsPromptly) {
   std::unique_ptr<Checker> checker =
-      MustMake(MakeHttpChecker(Http(server_.Url("/hang")), absl::Seconds(10)));
+      MustMake(MakeHttpChecker(Http(server_.Url("/hang")), absl::Seconds(30)));
   ASSERT_NE(checker, nullptr);
   absl::Duration took;
   CheckResult r = RunCancelledAfter100ms(*checker, &took);
   EXPECT_EQ(r.outcome, Outcome::kError);
   EXPECT_EQ(r.reason, "cancelled");
-  EXPECT_LT(took, absl::Milliseconds(500));
-  EXPECT_LT(r.latency, absl::Milliseconds(500));
+  EXPECT_LT(took, kPrompt);
+  EXPECT_LT(r.latency, kPrompt);
 
   // Already cancelled: nothing is sent.
   std::atomic<bool> cancel{true};
@@ -732,7 +737,7 @@ TEST_F(ScenarioCheckerTest, StepsShareTheTimeout) {
   EXPECT_EQ(r.outcome, Outcome::kTimeout);
   EXPECT_EQ(r.reason, "step 'wait': timed out after 400ms");
   EXPECT_GE(r.latency, absl::Milliseconds(390));
-  EXPECT_LT(r.latency, absl::Seconds(2));
+  EXPECT_LT(r.latency, absl::Milliseconds(400) + kPrompt);
 }
 
 TEST_F(ScenarioCheckerTest, LatencyIsEndToEnd) {
@@ -786,13 +791,13 @@ TEST_F(ScenarioCheckerTest, CancelReturnsPromptly) {
   ScenarioProbeConfig c;
   c.steps = {Login(), Step("wait", server_.Url("/hang"))};
   std::unique_ptr<Checker> checker =
-      MustMake(MakeScenarioChecker(c, absl::Seconds(10)));
+      MustMake(MakeScenarioChecker(c, absl::Seconds(30)));
   ASSERT_NE(checker, nullptr);
   absl::Duration took;
   CheckResult r = RunCancelledAfter100ms(*checker, &took);
   EXPECT_EQ(r.outcome, Outcome::kError);
   EXPECT_EQ(r.reason, "cancelled");
-  EXPECT_LT(took, absl::Milliseconds(500));
+  EXPECT_LT(took, kPrompt);
 }
 
 TEST(MakeScenarioCheckerTest, RejectsBadConfigs) {
@@ -888,7 +893,7 @@ TEST(TcpCheckerTest, ListeningPortIsOk) {
   CheckResult r = CheckTcp(absl::StrCat("127.0.0.1:", listener.port()));
   EXPECT_EQ(r.outcome, Outcome::kOk);
   EXPECT_EQ(r.reason, "");
-  EXPECT_LT(r.latency, absl::Seconds(1));
+  EXPECT_LT(r.latency, kPrompt);
 }
 
 TEST(TcpCheckerTest, HostNameIsResolved) {
@@ -930,18 +935,18 @@ TEST(TcpCheckerTest, FullBacklogTimesOut) {
   EXPECT_EQ(r.outcome, Outcome::kTimeout);
   EXPECT_EQ(r.reason, "timed out after 200ms");
   EXPECT_GE(r.latency, absl::Milliseconds(190));
-  EXPECT_LT(r.latency, absl::Seconds(1));
+  EXPECT_LT(r.latency, absl::Milliseconds(200) + kPrompt);
 
   TcpProbeConfig c;
   c.address = absl::StrCat("127.0.0.1:", listener.port());
   std::unique_ptr<Checker> checker =
-      MustMake(MakeTcpChecker(c, absl::Seconds(10)));
+      MustMake(MakeTcpChecker(c, absl::Seconds(30)));
   ASSERT_NE(checker, nullptr);
   absl::Duration took;
   r = RunCancelledAfter100ms(*checker, &took);
   EXPECT_EQ(r.outcome, Outcome::kError);
   EXPECT_EQ(r.reason, "cancelled");
-  EXPECT_LT(took, absl::Milliseconds(500));
+  EXPECT_LT(took, kPrompt);
 }
 
 TEST(MakeTcpCheckerTest, RejectsBadAddresses) {

@@ -187,7 +187,9 @@ TEST(GrpcHealthCheckerTest, SilentServerTimesOut) {
   EXPECT_EQ(r.outcome, Outcome::kTimeout) << r.reason;
   EXPECT_EQ(r.reason, "timed out after 300ms");
   EXPECT_GE(r.latency, absl::Milliseconds(250));
-  EXPECT_LT(r.latency, absl::Seconds(3));
+  // Loose on purpose (CI runs this on 2 cores while it compiles); the
+  // outcome shows the timeout worked.
+  EXPECT_LT(r.latency, absl::Milliseconds(300) + absl::Seconds(5));
 }
 
 TEST(GrpcHealthCheckerTest, CancelStopsACallInFlight) {
@@ -207,7 +209,7 @@ TEST(GrpcHealthCheckerTest, CancelStopsACallInFlight) {
   canceller.join();
   EXPECT_EQ(r.outcome, Outcome::kError);
   EXPECT_EQ(r.reason, "cancelled");
-  EXPECT_LT(took, absl::Seconds(2));
+  EXPECT_LT(took, absl::Seconds(5));  // not the 30 s timeout
   // Already cancelled: returns at once.
   r = (*checker)->Check(cancel);
   EXPECT_EQ(r.outcome, Outcome::kError);

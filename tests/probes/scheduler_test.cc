@@ -31,6 +31,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
+// An upper bound that only shows a stop did not wait for a blocked check
+// (which would wait forever). Loose on purpose: CI runs these tests on 2
+// cores while it compiles.
+constexpr std::chrono::seconds kPrompt{5};
+
 const absl::Time kT0 = absl::FromUnixSeconds(1704067200);
 
 // What a FakeChecker does; shared between the test and the checker, which
@@ -726,7 +731,7 @@ TEST_F(SchedulerTest, StopCancelsRunningChecksDropsQueuedRunsAndReturns) {
   const auto start = std::chrono::steady_clock::now();
   s->Stop();
   const auto took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took, std::chrono::seconds(1));
+  EXPECT_LT(took, kPrompt);
   check.join();
   {
     absl::MutexLock lock(&blocked->mu);
@@ -768,7 +773,7 @@ TEST_F(SchedulerTest, DestructorStopsItsOwnThreads) {
   ASSERT_TRUE(control->AwaitRunning(1));
   const auto start = std::chrono::steady_clock::now();
   s.reset();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kPrompt);
   absl::MutexLock lock(&control->mu);
   EXPECT_TRUE(control->saw_cancel);
 }
@@ -787,11 +792,11 @@ TEST(SchedulerRealClockTest, LoopRunsA50msProbeAFewTimesAndStops) {
   p.checker =
       std::make_unique<FakeChecker>(std::make_shared<Control>(), nullptr);
   ASSERT_TRUE(s->Add(std::move(p)).ok());
-  const absl::Time begin = absl::Now();
   ASSERT_TRUE(s->Start().ok());
-  ASSERT_TRUE(runs.AwaitSize(4, absl::Seconds(1)));
+  ASSERT_TRUE(runs.AwaitSize(4, absl::Seconds(10)));
+  const auto stop = std::chrono::steady_clock::now();
   s->Stop();
-  EXPECT_LT(absl::Now() - begin, absl::Seconds(1));
+  EXPECT_LT(std::chrono::steady_clock::now() - stop, kPrompt);
   const std::vector<ProbeRun> got = runs.Get();
   const size_t n = got.size();
   ASSERT_GE(n, 4u);
