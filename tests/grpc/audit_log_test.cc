@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/remove_at_exit.h"
 
 namespace sla::server {
 namespace {
@@ -20,6 +21,7 @@ std::string TempPath(const std::string& name) {
   const std::string p = absl::StrCat(::testing::TempDir(), "/audit_", name, "_",
                                      ::getpid(), ".jsonl");
   std::filesystem::remove(p);
+  slakit_testing::RemoveAtExit(p);
   return p;
 }
 

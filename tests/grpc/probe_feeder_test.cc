@@ -24,6 +24,7 @@
 #include "probes/probe.h"
 #include "sla/clock.h"
 #include "sla/config.h"
+#include "tests/testing/remove_at_exit.h"
 
 namespace sla::server {
 namespace {
@@ -53,6 +54,7 @@ std::string NewDir(absl::string_view name) {
                    ::getpid(), "_", counter++);
   fs::remove_all(dir);
   fs::create_directories(dir);
+  slakit_testing::RemoveAtExit(dir);
   return dir;
 }
 

@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "sla/clock.h"
 #include "sla/v1/sla_service.grpc.pb.h"
+#include "tests/testing/remove_at_exit.h"
 
 namespace sla::server {
 namespace {
@@ -59,6 +60,7 @@ std::string NewDir(absl::string_view name) {
                                        name, "_", ::getpid(), "_", counter++);
   fs::remove_all(dir);
   fs::create_directories(dir);
+  slakit_testing::RemoveAtExit(dir);
   return dir;
 }
 

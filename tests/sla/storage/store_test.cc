@@ -36,6 +36,7 @@
 #include "gtest/gtest.h"
 #include "sla/clock.h"
 #include "sla/engine.h"
+#include "tests/testing/remove_at_exit.h"
 
 namespace sla::storage {
 namespace {
@@ -52,6 +53,7 @@ std::string NewDir(absl::string_view name) {
   const std::string dir = absl::StrCat(::testing::TempDir(), "/store_test_",
                                        name, "_", ::getpid(), "_", counter++);
   fs::remove_all(dir);
+  slakit_testing::RemoveAtExit(dir);
   return dir;
 }
 
