@@ -745,6 +745,20 @@ std::vector<AlertEvent> AlertTracker::Forget(ObjectiveId id, absl::Time at) {
   return out;
 }
 
+void AlertTracker::ShiftTimes(absl::Duration step) {
+  absl::MutexLock lock(&mu_);
+  // Infinite times (never set) stay as they are: InfinitePast + step is
+  // still InfinitePast.
+  for (const std::unique_ptr<ObjectiveAlerts>& o : objectives_) {
+    if (o == nullptr) continue;
+    o->last_at += step;
+    for (AlertSlot& slot : o->slots) {
+      slot.since += step;
+      slot.false_since += step;
+    }
+  }
+}
+
 absl::StatusOr<std::vector<TierEvaluation>> AlertTracker::LastEvaluation(
     ObjectiveId id) const {
   absl::MutexLock lock(&mu_);

@@ -315,7 +315,8 @@ class AlertTracker {
   // Returns the state changes (page before ticket), empty when nothing
   // changed. `at` must not be earlier
   // than the previous evaluation of this objective (equal is fine):
-  // InvalidArgument otherwise, and nothing changes. NotFound for an unknown
+  // InvalidArgument otherwise, and nothing changes (a clock that stepped
+  // back: ShiftTimes first). NotFound for an unknown
   // objective. Allocation-light: per-objective buffers are reused; the
   // engine's Evaluate (for budget_remaining) runs only when there are
   // events. FailedPrecondition for an id used with Advance.
@@ -363,6 +364,24 @@ class AlertTracker {
   // latest evaluation of the tier that raised it; budget_remaining unknown,
   // 1), and forgets its state and policy. Empty when `id` is not tracked.
   std::vector<AlertEvent> Forget(ObjectiveId id, absl::Time at);
+
+  // The clock that gives the evaluation times stepped by `step` (negative:
+  // back, e.g. an NTP or operator correction). Moves every time the tracker
+  // holds by `step`: each alert's `since`, the start of a firing alert's
+  // resolve_after clock, each objective's previous evaluation. The next
+  // evaluation at the stepped clock's time is then accepted (Evaluate and
+  // Advance refuse a time earlier than the previous one), and what the
+  // alerts had already spent counts as before: an alert pending for 3 of
+  // its 5 minutes fires 2 minutes of the new clock later, not 1 h 2 min
+  // later after a step back of an hour, nor at once after a step forward.
+  // The time between the previous evaluation and the step is not counted.
+  // Example, the caller's clock went from 10:03 back to 09:04:
+  //   tracker.ShiftTimes(absl::Minutes(-59));  // 09:04 - 10:03
+  //   tracker.Evaluate(engine, id, absl::Time(09:04));  // accepted
+  // Active() then reports `since` on the new clock. Steps forward need no
+  // call (a later time is always accepted) unless the caller knows the
+  // jump was not elapsed time.
+  void ShiftTimes(absl::Duration step);
 
   // The tier evaluations of the latest Evaluate of `id` (to see, e.g., why
   // a page was suppressed); NotFound if `id` was never evaluated.

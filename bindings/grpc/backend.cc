@@ -719,6 +719,8 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
   absl::Status first_error;
   {
     absl::MutexLock lock(&alert_mu_);
+    if (at < last_alert_at_) ClockSteppedBackLocked(at);
+    last_alert_at_ = at;
     // Objective ids evaluated this tick, and forecast keys in force.
     absl::flat_hash_set<ObjectiveId> live;
     absl::flat_hash_set<std::string> live_forecasts;
@@ -803,8 +805,49 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
       for (const auto& [id, fn] : subscribers_) fn(v);
       if (sinks_ != nullptr) sinks_->Publish(v);
     }
+    NoteAlertErrorLocked(first_error);
   }
   return first_error;
+}
+
+void Backend::ClockSteppedBackLocked(absl::Time at) {
+  const absl::Duration step = at - last_alert_at_;
+  tracker_.ShiftTimes(step);
+  app_tracker_.ShiftTimes(step);
+  {
+    absl::MutexLock forecast_lock(&forecast_mu_);
+    for (auto& [key, view] : forecast_alerts_) view.since += step;
+  }
+  {
+    absl::MutexLock counters_lock(&counters_mu_);
+    ++counters_.clock_steps_back;
+  }
+  if (options_.log) {
+    options_.log(absl::StrCat(
+        "slakit serve: warning: the clock stepped back by ",
+        absl::FormatDuration(-step), " (alert evaluation at ", TimeToString(at),
+        ", the previous at ", TimeToString(last_alert_at_),
+        "); alert timers moved back with it, alerting goes on"));
+  }
+}
+
+void Backend::NoteAlertErrorLocked(const absl::Status& status) {
+  if (!status.ok()) {
+    absl::MutexLock counters_lock(&counters_mu_);
+    ++counters_.alert_evaluation_errors;
+  }
+  const std::string error = status.ok() ? "" : status.ToString();
+  if (error == last_alert_error_) return;
+  if (options_.log) {
+    options_.log(
+        error.empty()
+            ? std::string("slakit serve: alert evaluation works again")
+            : absl::StrCat("slakit serve: error: alert evaluation: ", error,
+                           " (counted in "
+                           "slakit_alert_evaluation_errors_total; "
+                           "logged again when it changes)"));
+  }
+  last_alert_error_ = error;
 }
 
 absl::Status Backend::EvaluateForecastAlert(const ConfigState& state,

@@ -113,6 +113,10 @@ struct BackendOptions {
   // server: that every probe's checker can be built); its error is
   // ApplyConfig's. Not run on the configuration kept in the store.
   std::function<absl::Status(const Config&)> validate_config;
+  // One line for what an operator should see in the server's log (the
+  // clock stepped back; alert evaluation failing, then working again);
+  // from the alert loop's thread. Empty: not logged.
+  std::function<void(const std::string&)> log;
 };
 
 // A probe result as a client names it. The names are views into the
@@ -163,6 +167,10 @@ struct IngestCounters {
   // their horizon because of its count bound (storage::StoreOptions).
   int64_t dedupe_ids = 0;
   int64_t dedupe_forgotten_early = 0;
+  // Alert evaluations that found the clock earlier than the previous one
+  // (EvaluateAlerts), and alert evaluations that failed.
+  int64_t clock_steps_back = 0;
+  int64_t alert_evaluation_errors = 0;
 };
 
 class Backend {
@@ -206,6 +214,15 @@ class Backend {
 
   // Evaluates every alerting objective at `at` (the loop does so every
   // alert_interval at the clock's now) and publishes the transitions.
+  //
+  // An `at` earlier than the previous evaluation's is the clock stepping
+  // back (an NTP or operator correction): the alert timers move back with
+  // it (AlertTracker::ShiftTimes; early-warning alerts' `since` too), the
+  // step is counted (IngestCounters::clock_steps_back) and logged, and the
+  // evaluation goes on at `at`, over windows that end at `at` where newly
+  // ingested data is stamped. Alerting is not frozen until the clock has
+  // caught up. A failing evaluation is counted, and logged when it starts
+  // failing, when its error changes and when it works again.
   absl::Status EvaluateAlerts(absl::Time at);
   // Alerts now pending or firing, of the caller's tenants.
   std::vector<AlertView> ActiveAlerts(const Principal& caller) const;
@@ -266,6 +283,12 @@ class Backend {
                                  absl::Status* first_error)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   void AlertLoop();
+  // EvaluateAlerts' parts: the clock went back from last_alert_at_ to
+  // `at`; and the counting and logging of the evaluation's status.
+  void ClockSteppedBackLocked(absl::Time at)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
+  void NoteAlertErrorLocked(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   // The early-warning alert of one objective at `at`: its transition, if
   // any, is appended to *published.
   absl::Status EvaluateForecastAlert(const ConfigState& state,
@@ -325,6 +348,10 @@ class Backend {
   mutable absl::Mutex forecast_mu_ ABSL_ACQUIRED_AFTER(alert_mu_);
   absl::flat_hash_map<std::string, AlertView> forecast_alerts_
       ABSL_GUARDED_BY(forecast_mu_);
+  // The previous EvaluateAlerts' time, to see the clock step back; and
+  // its error, to log a failing evaluation once rather than every tick.
+  absl::Time last_alert_at_ ABSL_GUARDED_BY(alert_mu_) = absl::InfinitePast();
+  std::string last_alert_error_ ABSL_GUARDED_BY(alert_mu_);
   std::unique_ptr<AuditLog> audit_;  // set by Open
   std::unique_ptr<SinkDispatcher> sinks_ ABSL_GUARDED_BY(alert_mu_);
   std::unique_ptr<Remediator> remediator_ ABSL_GUARDED_BY(alert_mu_);

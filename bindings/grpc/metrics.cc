@@ -195,6 +195,13 @@ std::string RenderPrometheusText(absl::Span<const ObjectiveSample> objectives,
   if_known("slakit_dedupe_batch_ids",
            "Batch ids remembered for idempotent retries.", "gauge",
            process.dedupe_batch_ids);
+  if_known("slakit_alert_evaluation_errors_total",
+           "Alert evaluations that failed (the server's log has the error).",
+           "counter", process.alert_evaluation_errors_total);
+  if_known("slakit_clock_steps_back_total",
+           "Alert evaluations that found the clock earlier than the previous "
+           "one; the alert timers moved back with it.",
+           "counter", process.clock_steps_back_total);
   if_known("slakit_process_resident_memory_bytes",
            "Resident memory of the process in bytes.", "gauge",
            process.resident_memory_bytes);

@@ -35,6 +35,8 @@
 //   slakit_rejected_batches_total                 counter
 //   slakit_dedupe_forgotten_early_total           counter (*)
 //   slakit_dedupe_batch_ids                       gauge (*)
+//   slakit_alert_evaluation_errors_total          counter (*)
+//   slakit_clock_steps_back_total                 counter (*)
 //   slakit_process_resident_memory_bytes          gauge (*)
 //   slakit_process_heap_in_use_bytes              gauge (*)
 //   slakit_process_start_time_seconds             gauge (Unix time)
@@ -109,6 +111,10 @@ struct ProcessSample {
   // forgotten within their horizon because of its count bound. -1: unknown.
   int64_t dedupe_batch_ids = -1;
   int64_t dedupe_forgotten_early_total = -1;
+  // Alert evaluations that failed, and those that found the clock earlier
+  // than the previous one (Backend::EvaluateAlerts). -1: unknown.
+  int64_t alert_evaluation_errors_total = -1;
+  int64_t clock_steps_back_total = -1;
   // Resident set of the process, and the bytes its heap hands out (what the
   // program holds, without the allocator's free pages): a leak grows the
   // second; memory malloc keeps for reuse only the first. -1: unknown.

@@ -190,6 +190,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
           process.rejected_batches_total = c.rejected;
           process.dedupe_batch_ids = c.dedupe_ids;
           process.dedupe_forgotten_early_total = c.dedupe_forgotten_early;
+          process.alert_evaluation_errors_total = c.alert_evaluation_errors;
+          process.clock_steps_back_total = c.clock_steps_back;
           return RenderPrometheusText(
               backend->MetricsSamples(backend->clock()->Now()), process);
         });
@@ -216,6 +218,9 @@ void Server::Recover() {
   if (options_.before_recovery) options_.before_recovery();
   const absl::Time start = absl::Now();
   BackendOptions backend_options = options_.backend;
+  if (!backend_options.log) {
+    backend_options.log = [this](const std::string& l) { Log(l); };
+  }
   if (options_.run_probes && !backend_options.validate_config) {
     backend_options.validate_config = &ValidateProbes;
   }

@@ -162,12 +162,14 @@ ProcessSample ProcessWithMemory() {
   ProcessSample p = Process();
   p.dedupe_batch_ids = 31580;
   p.dedupe_forgotten_early_total = 7;
+  p.alert_evaluation_errors_total = 3;
+  p.clock_steps_back_total = 1;
   p.resident_memory_bytes = 74055680;
   p.heap_in_use_bytes = 41943040;
   return p;
 }
 
-TEST(RenderPrometheusTextTest, DedupeAndMemoryFamiliesWhenKnown) {
+TEST(RenderPrometheusTextTest, OptionalProcessFamiliesWhenKnown) {
   const std::string text = RenderPrometheusText({}, ProcessWithMemory());
   EXPECT_THAT(
       text,
@@ -182,6 +184,15 @@ TEST(RenderPrometheusTextTest, DedupeAndMemoryFamiliesWhenKnown) {
           "retries.\n",
           "# TYPE slakit_dedupe_batch_ids gauge\n",
           "slakit_dedupe_batch_ids 31580\n",
+          "# HELP slakit_alert_evaluation_errors_total Alert evaluations "
+          "that failed (the server's log has the error).\n",
+          "# TYPE slakit_alert_evaluation_errors_total counter\n",
+          "slakit_alert_evaluation_errors_total 3\n",
+          "# HELP slakit_clock_steps_back_total Alert evaluations that found "
+          "the clock earlier than the previous one; the alert timers moved "
+          "back with it.\n",
+          "# TYPE slakit_clock_steps_back_total counter\n",
+          "slakit_clock_steps_back_total 1\n",
           "# HELP slakit_process_resident_memory_bytes Resident memory of the "
           "process in bytes.\n",
           "# TYPE slakit_process_resident_memory_bytes gauge\n",
@@ -198,6 +209,8 @@ TEST(RenderPrometheusTextTest, DedupeAndMemoryFamiliesWhenKnown) {
   const std::string unknown = RenderPrometheusText({}, zero);
   EXPECT_THAT(unknown, HasSubstr("\nslakit_dedupe_batch_ids 0\n"));
   EXPECT_THAT(unknown, Not(HasSubstr("slakit_dedupe_forgotten_early_total")));
+  EXPECT_THAT(unknown, Not(HasSubstr("slakit_alert_evaluation_errors_total")));
+  EXPECT_THAT(unknown, Not(HasSubstr("slakit_clock_steps_back_total")));
   EXPECT_THAT(unknown, Not(HasSubstr("slakit_process_resident_memory_bytes")));
   EXPECT_THAT(unknown, Not(HasSubstr("slakit_process_heap_in_use_bytes")));
 }

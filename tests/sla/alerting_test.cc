@@ -769,6 +769,55 @@ TEST(AlertTrackerAdvanceTest, LifecycleWithForAndHysteresis) {
   EXPECT_EQ(gone[0].to, AlertState::kInactive);
 }
 
+// The clock steps back an hour while the page alert is pending, and half
+// an hour while it is resolving: with ShiftTimes the alert keeps what it
+// had spent (3 of its 5 pending minutes, 2 of its 5 resolving minutes)
+// and goes on at the new clock's times; without it every evaluation until
+// the clock is back is refused.
+TEST(AlertTrackerShiftTimesTest, StepBackKeepsPendingAndResolvingTime) {
+  AlertPolicy policy;
+  policy.for_duration = absl::Minutes(5);
+  policy.resolve_after = absl::Minutes(5);
+  AlertTracker tracker(policy);
+  const absl::Time origin = kT0 - absl::Hours(2);  // minutes below from it
+  std::vector<std::string> seen;
+  auto eval = [&](int minute, bool page) -> absl::Status {
+    absl::StatusOr<std::vector<AlertEvent>> events =
+        tracker.Advance(3, "web", "availability", Evaluation(page, false), 0.5,
+                        origin + absl::Minutes(minute));
+    if (!events.ok()) return events.status();
+    for (const AlertEvent& e : *events) seen.push_back(Describe(e, origin));
+    return absl::OkStatus();
+  };
+  // 120 = kT0: pending from 120; 3 minutes spent at 123.
+  for (int m = 120; m <= 123; ++m) ASSERT_TRUE(eval(m, true).ok());
+  EXPECT_THAT(seen, ElementsAre("120 page inactive->pending"));
+  // Back to 64 (an hour less one minute): refused until shifted.
+  const absl::Status refused = eval(64, true);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  tracker.ShiftTimes(absl::Minutes(64 - 123));
+  ASSERT_EQ(tracker.Active().size(), 1u);
+  EXPECT_EQ(tracker.Active()[0].since, origin + absl::Minutes(61));
+  for (int m = 64; m <= 66; ++m) ASSERT_TRUE(eval(m, true).ok());
+  // 66 - 61 = 5 minutes pending: fires at 66 (the same 5 minutes of
+  // evaluations as without a step: 120..123, then 64..66 for 124..126).
+  EXPECT_THAT(seen, ElementsAre("120 page inactive->pending",
+                                "66 page pending->firing"));
+  // False from 67; 2 minutes into resolve_after at 69, then back 30.
+  for (int m = 67; m <= 69; ++m) ASSERT_TRUE(eval(m, false).ok());
+  tracker.ShiftTimes(absl::Minutes(-30));
+  for (int m = 39; m <= 41; ++m) ASSERT_TRUE(eval(m, false).ok());
+  EXPECT_EQ(seen.size(), 2u) << "resolved too early";
+  ASSERT_TRUE(eval(42, false).ok());  // 42 - 37 = 5 minutes false
+  EXPECT_THAT(
+      seen, ElementsAre("120 page inactive->pending", "66 page pending->firing",
+                        "42 page firing->resolved"));
+  // A tracker never evaluated, and an empty one, shift without harm.
+  AlertTracker fresh;
+  fresh.ShiftTimes(absl::Hours(-1));
+  EXPECT_THAT(fresh.Active(), IsEmpty());
+}
+
 TEST(AlertTrackerAdvanceTest, RejectsBadInputAndChangesNothing) {
   AlertTracker tracker;
   // Empty, or a severity the tracker does not know.
