@@ -318,6 +318,16 @@ void Remediator::OnAlert(const AlertEvent& event) {
   }
 }
 
+void Remediator::ShiftTimes(absl::Duration step) {
+  absl::MutexLock lock(&mu_);
+  for (const std::unique_ptr<Registration>& reg : registrations_) {
+    for (auto& [key, state] : reg->alerts) {
+      state.last_end += step;
+      for (absl::Time& start : state.starts) start += step;
+    }
+  }
+}
+
 void Remediator::Run(Registration* reg, const AlertEvent& event) {
   const absl::Time started = clock_->Now();
   absl::Status result = reg->action(event, reg->policy.timeout);

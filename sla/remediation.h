@@ -211,6 +211,14 @@ class Remediator {
   // (and its record given to the sink). For shutdown and tests.
   void Drain();
 
+  // The clock stepped by `step` (negative: back), as for
+  // AlertTracker::ShiftTimes: moves the times the cooldowns and attempt
+  // windows count from (each alert's last run end and decision times), so
+  // that a step back of an hour does not hold every action for an hour
+  // more, and the time already waited counts as before. A run in flight
+  // ends on the stepped clock.
+  void ShiftTimes(absl::Duration step);
+
  private:
   struct Registration;
   class Workers;

@@ -717,9 +717,10 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
   std::shared_ptr<const ConfigState> state = config();
   std::vector<AlertView> published;
   absl::Status first_error;
+  std::vector<std::string> log_lines;  // logged once alert_mu_ is released
   {
     absl::MutexLock lock(&alert_mu_);
-    if (at < last_alert_at_) ClockSteppedBackLocked(at);
+    if (at < last_alert_at_) ClockSteppedBackLocked(at, &log_lines);
     last_alert_at_ = at;
     // Objective ids evaluated this tick, and forecast keys in force.
     absl::flat_hash_set<ObjectiveId> live;
@@ -805,15 +806,20 @@ absl::Status Backend::EvaluateAlerts(absl::Time at) {
       for (const auto& [id, fn] : subscribers_) fn(v);
       if (sinks_ != nullptr) sinks_->Publish(v);
     }
-    NoteAlertErrorLocked(first_error);
+    NoteAlertErrorLocked(first_error, &log_lines);
+  }
+  if (options_.log) {
+    for (const std::string& line : log_lines) options_.log(line);
   }
   return first_error;
 }
 
-void Backend::ClockSteppedBackLocked(absl::Time at) {
+void Backend::ClockSteppedBackLocked(absl::Time at,
+                                     std::vector<std::string>* log_lines) {
   const absl::Duration step = at - last_alert_at_;
   tracker_.ShiftTimes(step);
   app_tracker_.ShiftTimes(step);
+  if (remediator_ != nullptr) remediator_->ShiftTimes(step);
   {
     absl::MutexLock forecast_lock(&forecast_mu_);
     for (auto& [key, view] : forecast_alerts_) view.since += step;
@@ -822,31 +828,28 @@ void Backend::ClockSteppedBackLocked(absl::Time at) {
     absl::MutexLock counters_lock(&counters_mu_);
     ++counters_.clock_steps_back;
   }
-  if (options_.log) {
-    options_.log(absl::StrCat(
-        "slakit serve: warning: the clock stepped back by ",
-        absl::FormatDuration(-step), " (alert evaluation at ", TimeToString(at),
-        ", the previous at ", TimeToString(last_alert_at_),
-        "); alert timers moved back with it, alerting goes on"));
-  }
+  log_lines->push_back(absl::StrCat(
+      "slakit serve: warning: the clock stepped back by ",
+      absl::FormatDuration(-step), " (alert evaluation at ", TimeToString(at),
+      ", the previous at ", TimeToString(last_alert_at_),
+      "); alert timers and recovery-action cooldowns moved back with it, "
+      "alerting goes on"));
 }
 
-void Backend::NoteAlertErrorLocked(const absl::Status& status) {
+void Backend::NoteAlertErrorLocked(const absl::Status& status,
+                                   std::vector<std::string>* log_lines) {
   if (!status.ok()) {
     absl::MutexLock counters_lock(&counters_mu_);
     ++counters_.alert_evaluation_errors;
   }
   const std::string error = status.ok() ? "" : status.ToString();
   if (error == last_alert_error_) return;
-  if (options_.log) {
-    options_.log(
-        error.empty()
-            ? std::string("slakit serve: alert evaluation works again")
-            : absl::StrCat("slakit serve: error: alert evaluation: ", error,
-                           " (counted in "
-                           "slakit_alert_evaluation_errors_total; "
-                           "logged again when it changes)"));
-  }
+  log_lines->push_back(
+      error.empty()
+          ? std::string("slakit serve: alert evaluation works again")
+          : absl::StrCat("slakit serve: error: alert evaluation: ", error,
+                         " (counted in slakit_alert_evaluation_errors_total; "
+                         "logged again when the first error changes)"));
   last_alert_error_ = error;
 }
 

@@ -114,8 +114,9 @@ struct BackendOptions {
   // ApplyConfig's. Not run on the configuration kept in the store.
   std::function<absl::Status(const Config&)> validate_config;
   // One line for what an operator should see in the server's log (the
-  // clock stepped back; alert evaluation failing, then working again);
-  // from the alert loop's thread. Empty: not logged.
+  // clock stepped back; alert evaluation failing, then working again),
+  // called by the thread that runs EvaluateAlerts (the alert loop) with no
+  // lock of the backend held. Empty: not logged.
   std::function<void(const std::string&)> log;
 };
 
@@ -221,8 +222,12 @@ class Backend {
   // step is counted (IngestCounters::clock_steps_back) and logged, and the
   // evaluation goes on at `at`, over windows that end at `at` where newly
   // ingested data is stamped. Alerting is not frozen until the clock has
-  // caught up. A failing evaluation is counted, and logged when it starts
-  // failing, when its error changes and when it works again.
+  // caught up; the windows then also hold what was stamped on the clock
+  // before the step in the minutes it revisits. Active alerts' `since`
+  // moves back too (no transition is published for that), and so do the
+  // recovery actions' cooldowns and attempt windows. A failing evaluation
+  // is counted, and logged when it starts failing, when its first error
+  // changes and when it works again.
   absl::Status EvaluateAlerts(absl::Time at);
   // Alerts now pending or firing, of the caller's tenants.
   std::vector<AlertView> ActiveAlerts(const Principal& caller) const;
@@ -285,9 +290,13 @@ class Backend {
   void AlertLoop();
   // EvaluateAlerts' parts: the clock went back from last_alert_at_ to
   // `at`; and the counting and logging of the evaluation's status.
-  void ClockSteppedBackLocked(absl::Time at)
+  // Lines for options_.log are appended to *log_lines (logged by the
+  // caller once alert_mu_ is released).
+  void ClockSteppedBackLocked(absl::Time at,
+                              std::vector<std::string>* log_lines)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
-  void NoteAlertErrorLocked(const absl::Status& status)
+  void NoteAlertErrorLocked(const absl::Status& status,
+                            std::vector<std::string>* log_lines)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(alert_mu_);
   // The early-warning alert of one objective at `at`: its transition, if
   // any, is appended to *published.
@@ -363,7 +372,7 @@ class Backend {
   bool ingest_stop_ ABSL_GUARDED_BY(ingest_mu_) = false;
   std::thread ingest_thread_;
 
-  mutable absl::Mutex counters_mu_;
+  mutable absl::Mutex counters_mu_ ABSL_ACQUIRED_AFTER(alert_mu_);
   IngestCounters counters_ ABSL_GUARDED_BY(counters_mu_);
 
   absl::Mutex loop_mu_;

@@ -193,7 +193,8 @@ TEST_F(ClockJumpTest, ReadsIngestAndAlertsSurviveJumpsBothWays) {
   EXPECT_THAT(log_.back(),
               HasSubstr("warning: the clock stepped back by 1h (alert "
                         "evaluation at 2024-03-11T11:00:00Z, the previous at "
-                        "2024-03-11T12:00:00Z); alert timers moved back"));
+                        "2024-03-11T12:00:00Z); alert timers and "
+                        "recovery-action cooldowns moved back"));
   for (const Sent& s : {a, b, late, d}) ExpectMinutes(s, true);
   ExpectMinutes(ahead, false);
 
@@ -254,19 +255,21 @@ TEST_F(ClockJumpTest, ReadsIngestAndAlertsSurviveJumpsBothWays) {
   EXPECT_TRUE(Evaluate().ok());
 }
 
-// Paging after a step back: an hour of good probes, the clock steps back
-// an hour, then every probe fails for 10 minutes on the new clock. The page
-// fires at the next evaluation (a 1h window of 10 failures in 10 probes
-// against a 1 % budget burns at 100, over the 14.4 of the page tier), not an
-// hour later when the clock is past the previous evaluation again.
+// Paging after a step back: two hours of good probes, the clock steps back
+// an hour, then every probe fails for 15 minutes on the new clock, in
+// minutes that already hold a good probe each. The page fires at the next
+// evaluation, not an hour later when the clock is past the previous
+// evaluation again: the 1h window holds 60 good and 15 failed probes (a
+// ratio of 0.2 against a 1 % budget: rate 20, over the page tier's 14.4),
+// the 5m window 5 and 5 (rate 50).
 TEST_F(ClockJumpTest, AnOutageAfterAStepBackPagesAtOnce) {
-  ASSERT_TRUE(Send({"good", kT0 - absl::Hours(1), 60, false}).ok());
+  ASSERT_TRUE(Send({"good", kT0 - absl::Hours(2), 120, false}).ok());
   ASSERT_TRUE(Evaluate().ok());
   EXPECT_TRUE(backend_->ActiveAlerts(admin_).empty());
 
   clock_.Advance(-absl::Hours(1));
   std::vector<NamedProbe> outage;
-  for (int k = 10; k >= 1; --k) {
+  for (int k = 15; k >= 1; --k) {
     outage.push_back({"web", "home",
                       absl::ToUnixMillis(clock_.Now() - absl::Minutes(k)),
                       false, 20.0});
@@ -278,7 +281,8 @@ TEST_F(ClockJumpTest, AnOutageAfterAStepBackPagesAtOnce) {
   EXPECT_EQ(active[0].severity, "page");
   EXPECT_EQ(active[0].state, AlertState::kFiring);
   EXPECT_EQ(active[0].since, clock_.Now());
-  EXPECT_EQ(active[0].evidence.long_counts, (Counts{0, 10}));
+  EXPECT_EQ(active[0].evidence.long_counts, (Counts{60, 75}));
+  EXPECT_EQ(active[0].evidence.short_counts, (Counts{5, 10}));
   EXPECT_EQ(backend_->counters().clock_steps_back, 1);
 }
 

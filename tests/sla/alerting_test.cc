@@ -799,8 +799,9 @@ TEST(AlertTrackerShiftTimesTest, StepBackKeepsPendingAndResolvingTime) {
   ASSERT_EQ(tracker.Active().size(), 1u);
   EXPECT_EQ(tracker.Active()[0].since, origin + absl::Minutes(61));
   for (int m = 64; m <= 66; ++m) ASSERT_TRUE(eval(m, true).ok());
-  // 66 - 61 = 5 minutes pending: fires at 66 (the same 5 minutes of
-  // evaluations as without a step: 120..123, then 64..66 for 124..126).
+  // 66 - 61 = 5 minutes pending: fires at 66. 64 stands for 123 (the
+  // minute between the last evaluation and the step is not counted), so
+  // 66 is the 125 of a clock that never stepped.
   EXPECT_THAT(seen, ElementsAre("120 page inactive->pending",
                                 "66 page pending->firing"));
   // False from 67; 2 minutes into resolve_after at 69, then back 30.
@@ -812,7 +813,7 @@ TEST(AlertTrackerShiftTimesTest, StepBackKeepsPendingAndResolvingTime) {
   EXPECT_THAT(
       seen, ElementsAre("120 page inactive->pending", "66 page pending->firing",
                         "42 page firing->resolved"));
-  // A tracker never evaluated, and an empty one, shift without harm.
+  // A tracker that never evaluated anything shifts without harm.
   AlertTracker fresh;
   fresh.ShiftTimes(absl::Hours(-1));
   EXPECT_THAT(fresh.Active(), IsEmpty());

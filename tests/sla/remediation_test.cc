@@ -204,6 +204,48 @@ TEST(RemediatorTest, CooldownIsMeasuredFromTheEndOfTheRunExactly) {
   EXPECT_EQ(audit[3].at, kT0 + absl::Seconds(630) - absl::Nanoseconds(1));
 }
 
+// The clock steps back an hour 4 minutes after a run that ended at T0+30s
+// (10m cooldown): with ShiftTimes the next run is allowed 6m30s of the new
+// clock later, not 1h6m30s; and the run's decision still counts against
+// the attempt window from its shifted time.
+TEST(RemediatorTest, ShiftTimesKeepsCooldownAndAttemptsAcrossAClockStep) {
+  FakeClock clock(kT0);
+  Remediator r(&clock, Synchronous());
+  CountingAction restart{&clock, absl::Seconds(30)};
+  RemediationPolicy policy;
+  policy.max_attempts = 2;
+  policy.attempt_window = absl::Hours(1);
+  ASSERT_TRUE(r.Register({"web", "availability", "page"}, "restart",
+                         restart.Get(), policy)
+                  .ok());
+  r.OnAlert(Firing());  // runs T0 .. T0+30s
+  ASSERT_EQ(restart.calls, 1);
+
+  const absl::Time back = kT0 + absl::Minutes(4) - absl::Hours(1);
+  clock.Set(back);
+  r.ShiftTimes(back - (kT0 + absl::Minutes(4)));
+  // The run ended at T0+30s, now back - 3m30s: allowed at back + 6m30s.
+  clock.Set(back + absl::Minutes(6) + absl::Seconds(30) - absl::Nanoseconds(1));
+  r.OnAlert(Firing());
+  EXPECT_EQ(restart.calls, 1);
+  clock.Set(back + absl::Minutes(6) + absl::Seconds(30));
+  r.OnAlert(Firing());  // the 2nd run of 2 within the hour
+  EXPECT_EQ(restart.calls, 2);
+  // The first decision (T0, now back - 4m) still counts: a 3rd run after
+  // the cooldown is over the limit until back - 4m + 1h.
+  clock.Set(back + absl::Minutes(30));
+  r.OnAlert(Firing());
+  EXPECT_EQ(restart.calls, 2);
+  std::vector<std::string> d = Decisions(r);
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(d[2],
+            "restart skipped: cooldown (next run allowed at "
+            "2023-12-31T23:10:30Z)");
+  EXPECT_EQ(d[5],
+            "restart skipped: attempt limit (2 runs within 1h; next run "
+            "allowed at 2024-01-01T00:00:00Z)");
+}
+
 // ---------------------------------------------------------------- attempts
 
 // max 3 runs decided within any 1h: runs at T0, T0+1m, T0+2m; the run of
