@@ -400,6 +400,39 @@ TEST(DiskFullTest, LogWithAnExactlyFullLastSegmentReopensOnAFullDisk) {
   EXPECT_EQ(fs::file_size(first), options.segment_bytes);
 }
 
+constexpr char kBackendConfig[] = R"(services:
+  - name: web
+    objectives:
+      - {name: availability, target: 99, window: 30d, alerting: true}
+)";
+
+server::BackendOptions BackendOn(const std::string& dir, FakeClock* clock) {
+  server::BackendOptions options;
+  options.data_dir = dir;
+  options.config_text = kBackendConfig;
+  options.alert_interval = absl::ZeroDuration();
+  options.clock = clock;
+  return options;
+}
+
+server::Principal Admin() {
+  server::Principal admin;
+  admin.name = "admin";
+  admin.all_tenants = true;
+  admin.roles = {server::Role::kIngest, server::Role::kRead,
+                 server::Role::kAdmin};
+  return admin;
+}
+
+// Batch(0, i) as web/home results.
+std::vector<server::NamedProbe> WebBatch(int i) {
+  std::vector<server::NamedProbe> out;
+  for (const ProbeResult& r : Batch(0, i, kBatchSize)) {
+    out.push_back({"web", "home", r.unix_ms, r.ok, r.latency_ms});
+  }
+  return out;
+}
+
 // The server's backend (what `slakit serve` runs; the gRPC service converts
 // its status codes one to one): the same on a full disk, through Ingest,
 // ApplyConfig and Shutdown.
@@ -408,43 +441,22 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
   MOUNT_TMPFS_OR_SKIP(tmpfs, mount);
   const std::string dir = mount + "/data";
   const std::string filler = mount + "/filler";
-  constexpr char kConfig[] = R"(services:
-  - name: web
-    objectives:
-      - {name: availability, target: 99, window: 30d, alerting: true}
-)";
   FakeClock clock(FaultNow());
-  server::BackendOptions options;
-  options.data_dir = dir;
-  options.config_text = kConfig;
-  options.alert_interval = absl::ZeroDuration();
-  options.clock = &clock;
-  server::Principal admin;
-  admin.name = "admin";
-  admin.all_tenants = true;
-  admin.roles = {server::Role::kIngest, server::Role::kRead,
-                 server::Role::kAdmin};
-
-  auto batch = [](int i) {
-    std::vector<server::NamedProbe> out;
-    for (const ProbeResult& r : Batch(0, i, kBatchSize)) {
-      out.push_back({"web", "home", r.unix_ms, r.ok, r.latency_ms});
-    }
-    return out;
-  };
+  const server::BackendOptions options = BackendOn(dir, &clock);
+  const server::Principal admin = Admin();
   auto backend = server::Backend::Open(options);
   ASSERT_TRUE(backend.ok()) << backend.status();
   std::vector<bool> acked;
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE((*backend)->Ingest(admin, BatchId(i), batch(i)).ok());
+    ASSERT_TRUE((*backend)->Ingest(admin, BatchId(i), WebBatch(i)).ok());
     acked.push_back(true);
   }
   // Declares the alerting objective in the store while there is room.
   ASSERT_TRUE((*backend)->EvaluateAlerts(clock.Now()).ok());
   FillDisk(filler);
   // A new configuration cannot be kept: refused, the old one stays.
-  absl::StatusOr<server::ApplyResult> applied =
-      (*backend)->ApplyConfig(std::string(kConfig) + "  - name: api\n", false);
+  absl::StatusOr<server::ApplyResult> applied = (*backend)->ApplyConfig(
+      std::string(kBackendConfig) + "  - name: api\n", false);
   ASSERT_FALSE(applied.ok());
   ExpectDiskFull(applied.status(), "slakit.yaml.tmp");
   EXPECT_EQ((*backend)->config()->config.services.size(), 1u);
@@ -453,7 +465,7 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
   int failed = -1;
   for (int i = 5; i < 20000 && full.ok(); ++i) {
     absl::StatusOr<storage::IngestAck> ack =
-        (*backend)->Ingest(admin, BatchId(i), batch(i));
+        (*backend)->Ingest(admin, BatchId(i), WebBatch(i));
     if (ack.ok()) {
       acked.push_back(true);
     } else {
@@ -487,8 +499,9 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
     EXPECT_EQ(samples[0].total, int64_t{failed} * kBatchSize);
   }
   // Sticky, and counted as rejected.
-  EXPECT_EQ((*backend)->Ingest(admin, BatchId(failed), batch(failed)).status(),
-            full);
+  EXPECT_EQ(
+      (*backend)->Ingest(admin, BatchId(failed), WebBatch(failed)).status(),
+      full);
   EXPECT_EQ((*backend)->counters().batches, failed);
   // Shutdown reports the failure (its snapshot cannot be written).
   EXPECT_EQ((*backend)->Shutdown(), full);
@@ -509,7 +522,7 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
   }
   FillDisk(filler);  // what the cut torn tail gave back
   ExpectDiskFull(
-      (*backend)->Ingest(admin, BatchId(failed), batch(failed)).status(),
+      (*backend)->Ingest(admin, BatchId(failed), WebBatch(failed)).status(),
       "/wal/wal-");
   EXPECT_FALSE((*backend)->Shutdown().ok());
   backend->reset();
@@ -527,11 +540,48 @@ TEST(DiskFullTest, ServerBackendReportsTheFullDiskAndKeepsServingReads) {
     }
   }
   absl::StatusOr<storage::IngestAck> resent =
-      (*backend)->Ingest(admin, BatchId(failed), batch(failed));
+      (*backend)->Ingest(admin, BatchId(failed), WebBatch(failed));
   ASSERT_TRUE(resent.ok()) << resent.status();
   EXPECT_FALSE(resent->duplicate);
   EXPECT_TRUE((*backend)->Shutdown().ok());
   backend->reset();
+}
+
+// An alert evaluation that fails is logged once and counted at every tick.
+// Here the store failed on the full disk before the first evaluation, which
+// must declare the alerting objective in the store: it cannot (the store
+// takes no writes until it is reopened).
+TEST(DiskFullTest, FailingAlertEvaluationIsLoggedOnceAndCounted) {
+  const std::string mount = MountPoint("alerts");
+  MOUNT_TMPFS_OR_SKIP(tmpfs, mount);
+  FakeClock clock(FaultNow());
+  server::BackendOptions options = BackendOn(mount + "/data", &clock);
+  std::vector<std::string> log;
+  options.log = [&log](const std::string& line) { log.push_back(line); };
+  const server::Principal admin = Admin();
+  auto backend = server::Backend::Open(options);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  ASSERT_TRUE((*backend)->Ingest(admin, BatchId(0), WebBatch(0)).ok());
+  FillDisk(mount + "/filler");
+  absl::Status full;
+  for (int i = 1; i < 20000 && full.ok(); ++i) {
+    full = (*backend)->Ingest(admin, BatchId(i), WebBatch(i)).status();
+  }
+  ExpectDiskFull(full, "/wal/wal-");
+
+  for (int tick = 0; tick < 3; ++tick) {
+    EXPECT_EQ((*backend)->EvaluateAlerts(clock.Now()), full);
+    clock.Advance(absl::Seconds(30));
+  }
+  EXPECT_EQ((*backend)->counters().alert_evaluation_errors, 3);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0], absl::StrCat("slakit serve: error: alert evaluation: ",
+                                 full.ToString(),
+                                 " (counted in "
+                                 "slakit_alert_evaluation_errors_total; logged "
+                                 "again when the first error changes)"));
+  EXPECT_EQ((*backend)->counters().clock_steps_back, 0);
+  EXPECT_FALSE((*backend)->Shutdown().ok());
 }
 
 }  // namespace
