@@ -12,6 +12,7 @@ import argparse
 import http.server
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -291,6 +292,10 @@ def main():
     server.shutdown()
     listener.close()
     print("%d passed, %d failed" % (passed, failed))
+    if failed:
+        print("files kept for a look: %s" % tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 1 if failed else 0
 
 
