@@ -26,11 +26,9 @@ for target in $failed; do
   echo "==== failed (bazel): $target"
   # A test with several runs or shards has one test.log per run; logs
   # older than STAMP are left from earlier runs.
-  if [ -n "$stamp" ]; then
-    logs=$(find -L "$dir" -name test.log -newer "$stamp" 2>/dev/null | sort)
-  else
-    logs=$(find -L "$dir" -name test.log 2>/dev/null | sort)
-  fi
+  # shellcheck disable=SC2086 # ${stamp:+...}: no test when STAMP is empty
+  logs=$(find -L "$dir" -name test.log ${stamp:+-newer "$stamp"} \
+    2>/dev/null | sort)
   [ -n "$logs" ] || echo "(no test.log under $dir)"
   for log in $logs; do
     echo "---- $log (last $lines lines)"

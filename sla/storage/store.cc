@@ -312,16 +312,6 @@ absl::Status FileError(int err, absl::string_view what,
   return absl::ErrnoToStatus(err, absl::StrCat("store: ", what, " ", path));
 }
 
-// The log's error as the failed store reports it from now on: with what to
-// do, since freeing space (or fixing the disk) is not enough by itself.
-absl::Status FailedStoreError(const absl::Status& log_error) {
-  return absl::Status(
-      log_error.code(),
-      absl::StrCat(log_error.message(),
-                   " (the store accepts no more writes until it is reopened; "
-                   "reads still work)"));
-}
-
 absl::Status SyncDir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return FileError(errno, "open directory", dir);
@@ -792,9 +782,7 @@ absl::StatusOr<uint64_t> Store::AppendLocked(uint8_t type,
   if (lsn.ok()) {
     last_logged_lsn_ = *lsn;
   } else if (!absl::IsInvalidArgument(lsn.status())) {
-    // Sticky in the log too; every caller from now on gets this same error.
-    if (failed_.ok()) failed_ = FailedStoreError(lsn.status());
-    return failed_;
+    return FailLocked(lsn.status());  // sticky in the log too
   }
   return lsn;
 }
@@ -808,6 +796,19 @@ void Store::RejectLocked(uint64_t lsn) {
   // reopen; replay may then apply the record, which is harmless as it was
   // never acknowledged.
   AppendLocked(kRejectedRecord, payload).IgnoreError();
+}
+
+absl::Status Store::FailLocked(const absl::Status& log_error) {
+  // With what to do, since freeing space (or fixing the disk) is not enough
+  // by itself.
+  if (failed_.ok()) {
+    failed_ = absl::Status(
+        log_error.code(),
+        absl::StrCat(log_error.message(),
+                     " (the store accepts no more writes until it is "
+                     "reopened; reads still work)"));
+  }
+  return failed_;
 }
 
 bool Store::IsDuplicateLocked(absl::string_view id, absl::Time now) const {
@@ -970,8 +971,7 @@ absl::StatusOr<IngestAck> Store::IngestBatch(
   // Outside mu_: concurrent batches share the flush (see the file comment).
   if (absl::Status s = log->WaitDurable(durable_at); !s.ok()) {
     absl::MutexLock lock(&mu_);
-    if (failed_.ok()) failed_ = FailedStoreError(s);
-    return failed_;
+    return FailLocked(s);
   }
   return ack;
 }
@@ -1100,8 +1100,7 @@ absl::Status Store::Snapshot() {
   // concurrently with another call.
   if (absl::Status s = log->Sync(); !s.ok()) {
     absl::MutexLock lock(&mu_);
-    if (failed_.ok()) failed_ = FailedStoreError(s);
-    return failed_;
+    return FailLocked(s);
   }
   if (absl::Status s = WriteFileAtomically(
           dir_, absl::StrCat(dir_, "/", SnapshotName(lsn)), data);

@@ -313,6 +313,10 @@ class Store {
   // After a record at `lsn` failed to apply: logs the rejection.
   void RejectLocked(uint64_t lsn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status UsableLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Makes the store failed by the log's `log_error` unless it already is,
+  // and returns the sticky error every caller gets from now on.
+  absl::Status FailLocked(const absl::Status& log_error)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The dedupe table; `now` decides expiry.
   bool IsDuplicateLocked(absl::string_view id, absl::Time now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
